@@ -1,0 +1,195 @@
+//! Drives the real ispdesk binary (`APP_BINARY`, built with the UI embedded) in a real
+//! window through `tauri-driver` and WebKitWebDriver. `cargo xtask test` builds the app,
+//! installs the driver and runs these under Xvfb; run alone they say what is missing.
+
+use anyhow::{Context, Result, bail};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use tokio::process::{Child, Command};
+
+/// One app process on a fresh data directory, and a WebDriver session on its window.
+pub struct App {
+    pub client: Client,
+    driver: Child,
+    pub data: tempfile::TempDir,
+}
+
+fn required_env(name: &str, hint: &str) -> Result<PathBuf> {
+    let value = std::env::var_os(name).map(PathBuf::from).with_context(|| {
+        format!("{name} is not set: {hint} (`cargo xtask test` does all of this)")
+    })?;
+    if !value.is_file() {
+        bail!(
+            "{name} points at {}, which does not exist: {hint}",
+            value.display()
+        );
+    }
+    Ok(value)
+}
+
+fn free_port() -> Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+/// Where screenshots go for people to look at.
+pub fn screenshot_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screenshots")
+}
+
+impl App {
+    /// Starts the app on an empty data directory.
+    pub async fn start() -> Result<App> {
+        let binary = required_env(
+            "APP_BINARY",
+            "build the app with `cargo build -p ispdesk --features custom-protocol` and point APP_BINARY at target/debug/ispdesk",
+        )?;
+        let driver_path = required_env(
+            "TAURI_DRIVER",
+            "install it with `cargo install tauri-driver --version ^2 --locked`",
+        )?;
+        let data = tempfile::tempdir()?;
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let xdg = data.path().join("xdg");
+        let mut driver = Command::new(&driver_path)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            // The app and its webview inherit these: a fresh database and fresh web storage.
+            .env("ISPDESK_DATA_DIR", data.path().join("ispdesk"))
+            .env("XDG_DATA_HOME", xdg.join("data"))
+            .env("XDG_CONFIG_HOME", xdg.join("config"))
+            .env("XDG_CACHE_HOME", xdg.join("cache"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .context("starting tauri-driver")?;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            if Instant::now() > deadline {
+                let _ = driver.kill().await;
+                bail!("tauri-driver did not listen on port {port}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("wry"));
+        caps.insert("tauri:options".into(), json!({ "application": binary }));
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .context("opening a WebDriver session on the app")?;
+        Ok(App {
+            client,
+            driver,
+            data,
+        })
+    }
+
+    /// Waits for an element to be present and visible.
+    pub async fn wait_for(&self, css: &str) -> Result<Element> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await
+                && el.is_displayed().await.unwrap_or(false)
+            {
+                return Ok(el);
+            }
+            if Instant::now() > deadline {
+                let _ = self.screenshot("timeout").await;
+                bail!("`{css}` did not appear within 20 s");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits for an element whose text contains `text`.
+    pub async fn wait_for_text(&self, css: &str, text: &str) -> Result<Element> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            for el in self
+                .client
+                .find_all(Locator::Css(css))
+                .await
+                .unwrap_or_default()
+            {
+                // `textContent`, not WebDriver's rendered text, which WebKitWebDriver reports
+                // empty for some inline elements.
+                let content = el
+                    .prop("textContent")
+                    .await
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default();
+                if content.contains(text) {
+                    return Ok(el);
+                }
+            }
+            if Instant::now() > deadline {
+                let _ = self.screenshot("timeout").await;
+                bail!("no `{css}` containing {text:?} appeared within 20 s");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn fill(&self, css: &str, value: &str) -> Result<()> {
+        let el = self.wait_for(css).await?;
+        el.clear().await?;
+        el.send_keys(value).await?;
+        Ok(())
+    }
+
+    pub async fn click(&self, css: &str) -> Result<()> {
+        self.wait_for(css).await?.click().await?;
+        Ok(())
+    }
+
+    pub async fn click_text(&self, css: &str, text: &str) -> Result<()> {
+        self.wait_for_text(css, text).await?.click().await?;
+        Ok(())
+    }
+
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        // WebKit paints asynchronously: let two frames pass so the picture shows the DOM
+        // the test just checked, not an earlier frame.
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        std::fs::write(&path, self.client.screenshot().await?)?;
+        Ok(path)
+    }
+
+    /// Ends the session and stops the driver gracefully (SIGTERM: a killed driver leaves
+    /// WebKitWebDriver behind).
+    pub async fn stop(mut self) -> Result<()> {
+        let _ = self.client.clone().close().await;
+        if let Some(pid) = self.driver.id() {
+            let _ = Command::new("kill").arg(pid.to_string()).status().await;
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.driver.wait()).await;
+        Ok(())
+    }
+}

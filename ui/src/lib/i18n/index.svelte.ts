@@ -1,0 +1,111 @@
+// Translations: Bahasa Indonesia by default, English on request. The chosen language is
+// remembered per PC (localStorage `ispdesk.lang`). Keys are type-checked against id.json, and
+// en.json must have exactly the same keys (the two assignments below fail svelte-check
+// otherwise), so a missing translation is a build error rather than a blank label.
+
+import id from "./id.json";
+import en from "./en.json";
+import type { AppError, ErrorCode, FieldError, Permission, Role, ValidationCode } from "$lib/api/types";
+
+type Messages = typeof id;
+const enHasEveryKeyOfId: Messages = en;
+const idHasEveryKeyOfEn: typeof en = id;
+
+// Every code of the contract has its message (Rust tests read these two sections too).
+export const contractLabels: {
+  errors: Record<ErrorCode, string>;
+  validation: Record<ValidationCode, string>;
+  roles: Record<Role, string>;
+  permissions: Record<Permission, string>;
+} = id;
+
+export type Locale = "id" | "en";
+export const LOCALES: readonly Locale[] = ["id", "en"];
+
+const catalogs: Record<Locale, Messages> = { id: idHasEveryKeyOfEn, en: enHasEveryKeyOfId };
+
+/** Every dotted path to a string in the catalogue, e.g. `"login.title"`. */
+type Leaves<T, Prefix extends string = ""> = {
+  [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : Leaves<T[K], `${Prefix}${K}.`>;
+}[keyof T & string];
+
+export type MessageKey = Leaves<Messages>;
+export type Params = Record<string, string | number | undefined>;
+
+const STORAGE_KEY = "ispdesk.lang";
+
+function initialLocale(): Locale {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (saved === "id" || saved === "en") return saved;
+  } catch {
+    // Storage can be unavailable; the default is fine.
+  }
+  return "id";
+}
+
+const initial = initialLocale();
+let current = $state<Locale>(initial);
+
+export const i18n = {
+  get locale(): Locale {
+    return current;
+  },
+  set locale(locale: Locale) {
+    current = locale;
+    try {
+      localStorage.setItem(STORAGE_KEY, locale);
+    } catch {
+      // Not remembered across restarts, but switched for now.
+    }
+    document.documentElement.lang = locale;
+  },
+};
+
+function lookup(catalog: Messages, key: string): string | undefined {
+  let node: unknown = catalog;
+  for (const part of key.split(".")) {
+    if (typeof node !== "object" || node === null) return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return typeof node === "string" ? node : undefined;
+}
+
+function interpolate(text: string, params?: Params): string {
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    return value === undefined ? whole : String(value);
+  });
+}
+
+/** The text for `key` in the current language, with `{param}` filled in. */
+export function t(key: MessageKey, params?: Params): string {
+  return interpolate(lookup(catalogs[current], key) ?? key, params);
+}
+
+/**
+ * For keys built from data the host sends (activity actions, entity types) that may be newer
+ * than this build: the translation if there is one, otherwise `fallback`.
+ */
+export function tOr(key: string, fallback: string, params?: Params): string {
+  const text = lookup(catalogs[current], key);
+  return text === undefined ? fallback : interpolate(text, params);
+}
+
+/** What went wrong and what to do next, for any error a command rejected with. */
+export function errorText(error: AppError): string {
+  const permission = error.params.permission;
+  if (error.code === "forbidden" && permission) {
+    // Name the missing right in the user's words, not the host's identifier.
+    return t("error_details.forbidden_permission", { permission: tOr(`permissions.${permission}`, permission) });
+  }
+  return t(`errors.${error.code}`, error.params);
+}
+
+/** The message under a field. */
+export function fieldText(error: FieldError): string {
+  return t(`validation.${error.code}`, error.params);
+}
+
+document.documentElement.lang = initial;

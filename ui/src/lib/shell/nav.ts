@@ -1,0 +1,47 @@
+// The sidebar: one list of screens, each under the job it belongs to and the permission that
+// opens it. A screen appears only if the signed-in staff member holds its permission; a group
+// with nothing visible is hidden. Adding a screen is one line here.
+
+import type { Component } from "svelte";
+import type { Permission } from "$lib/api/types";
+import ActivityLog from "$lib/activity/ActivityLog.svelte";
+import Dashboard from "$lib/dashboard/Dashboard.svelte";
+import Backups from "$lib/settings/Backups.svelte";
+import CompanySettings from "$lib/settings/CompanySettings.svelte";
+import StaffList from "$lib/staff/StaffList.svelte";
+import LayoutDashboard from "@lucide/svelte/icons/layout-dashboard";
+import Users from "@lucide/svelte/icons/users";
+import History from "@lucide/svelte/icons/history";
+import Building2 from "@lucide/svelte/icons/building-2";
+import DatabaseBackup from "@lucide/svelte/icons/database-backup";
+
+/** The jobs the sidebar is grouped by, in order (ui.md). */
+export const NAV_GROUPS = ["overview", "customers", "vouchers", "billing", "network", "reports", "settings"] as const;
+export type NavGroup = (typeof NAV_GROUPS)[number];
+
+export type NavKey = "dashboard" | "staff" | "activity" | "company" | "backups";
+
+export type NavEntry = {
+  group: NavGroup;
+  key: NavKey;
+  permission: Permission;
+  icon: Component<{ size?: number }>;
+  component: Component;
+};
+
+export const NAV: readonly NavEntry[] = [
+  { group: "overview", key: "dashboard", permission: "view_dashboard", icon: LayoutDashboard, component: Dashboard },
+  { group: "settings", key: "staff", permission: "manage_staff", icon: Users, component: StaffList },
+  { group: "settings", key: "activity", permission: "view_activity_log", icon: History, component: ActivityLog },
+  { group: "settings", key: "company", permission: "manage_settings", icon: Building2, component: CompanySettings },
+  { group: "settings", key: "backups", permission: "manage_settings", icon: DatabaseBackup, component: Backups },
+];
+
+export type VisibleGroup = { group: NavGroup; entries: NavEntry[] };
+
+export function visibleNav(permissions: readonly Permission[]): VisibleGroup[] {
+  return NAV_GROUPS.map((group) => ({
+    group,
+    entries: NAV.filter((entry) => entry.group === group && permissions.includes(entry.permission)),
+  })).filter((g) => g.entries.length > 0);
+}
