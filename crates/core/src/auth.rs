@@ -303,6 +303,21 @@ pub(crate) fn authorize(
     Ok(row)
 }
 
+/// Like [`authorize`], for reads several roles need: any one of `permissions` will do
+/// (a cashier reads the plans and routers to fill in a customer, without managing them).
+pub(crate) fn authorize_any(
+    conn: &Connection,
+    actor: &Actor,
+    permissions: &[Permission],
+) -> Result<StaffRow> {
+    let row = authorize(conn, actor, None)?;
+    if permissions.iter().any(|p| row.user.role.can(*p)) {
+        Ok(row)
+    } else {
+        Err(Error::Forbidden(permissions[0]))
+    }
+}
+
 fn seconds_until(now: DateTime<Utc>, until: DateTime<Utc>) -> u64 {
     let ms = (until - now).num_milliseconds().max(0) as u64;
     ms.div_ceil(1000).max(1)

@@ -66,6 +66,18 @@ pub enum Error {
     OwnAccount,
     #[error("{0} not found")]
     NotFound(&'static str),
+    #[error("still used by {count} {entity}")]
+    InUse { entity: &'static str, count: u64 },
+    #[error("the customer's service has expired: renew it instead")]
+    RenewRequired,
+    #[error("the customer has {count} unpaid invoices")]
+    UnpaidInvoices { count: u64 },
+    #[error("the customer has invoices; keeping their history, set them inactive instead")]
+    HasInvoiceHistory,
+    #[error("the saved secrets were sealed with a key this computer does not have")]
+    SecretsUnavailable,
+    #[error("the file cannot be imported: {0:?}")]
+    ImportInvalid(Vec<FieldError>),
     #[error("the first-run setup has already been completed")]
     SetupAlreadyDone,
     #[error("no backup folder has been chosen")]
@@ -108,6 +120,12 @@ pub enum ErrorCode {
     OwnerOnly,
     OwnAccount,
     NotFound,
+    InUse,
+    RenewRequired,
+    UnpaidInvoices,
+    HasInvoiceHistory,
+    SecretsUnavailable,
+    ImportInvalid,
     SetupAlreadyDone,
     DatabaseLocked,
     DatabaseCorrupt,
@@ -120,7 +138,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::Validation,
         ErrorCode::InvalidCredentials,
         ErrorCode::LoginThrottled,
@@ -130,6 +148,12 @@ impl ErrorCode {
         ErrorCode::OwnerOnly,
         ErrorCode::OwnAccount,
         ErrorCode::NotFound,
+        ErrorCode::InUse,
+        ErrorCode::RenewRequired,
+        ErrorCode::UnpaidInvoices,
+        ErrorCode::HasInvoiceHistory,
+        ErrorCode::SecretsUnavailable,
+        ErrorCode::ImportInvalid,
         ErrorCode::SetupAlreadyDone,
         ErrorCode::DatabaseLocked,
         ErrorCode::DatabaseCorrupt,
@@ -217,6 +241,19 @@ impl From<Error> for AppError {
             Error::NotFound(what) => {
                 AppError::new(ErrorCode::NotFound, message).with("entity", what)
             }
+            Error::InUse { entity, count } => AppError::new(ErrorCode::InUse, message)
+                .with("entity", entity)
+                .with("count", count),
+            Error::RenewRequired => AppError::new(ErrorCode::RenewRequired, message),
+            Error::UnpaidInvoices { count } => {
+                AppError::new(ErrorCode::UnpaidInvoices, message).with("count", count)
+            }
+            Error::HasInvoiceHistory => AppError::new(ErrorCode::HasInvoiceHistory, message),
+            Error::SecretsUnavailable => AppError::new(ErrorCode::SecretsUnavailable, message),
+            Error::ImportInvalid(fields) => AppError {
+                fields,
+                ..AppError::new(ErrorCode::ImportInvalid, message)
+            },
             Error::SetupAlreadyDone => AppError::new(ErrorCode::SetupAlreadyDone, message),
             Error::BackupFolderNotSet => AppError::new(ErrorCode::BackupFolderNotSet, message),
             Error::BackupInvalid(reason) => {

@@ -11,17 +11,28 @@ mod activity;
 mod auth;
 mod backup;
 mod company;
+mod customers;
 mod dashboard;
 pub mod db;
 mod error;
+mod network;
+mod plans;
+pub mod radius;
+mod radius_settings;
+pub mod secrets;
 mod staff;
 
 pub use activity::{ActivityEntry, ActivityFacets, ActivityQuery, FacetStaff, Page};
 pub use auth::{Actor, LoginInput, Session, SessionInfo};
 pub use backup::{BACKUPS_KEPT, BackupInfo, BackupSettings, RestoreBackup, SetBackupFolder};
 pub use company::{OwnerInput, SetupInput};
+pub use customers::{
+    CustomerListItem, CustomerQuery, ImportPreview, ImportRow, ImportSummary, UpdateCustomer,
+};
 pub use dashboard::DashboardSummary;
 pub use error::{AppError, Error, ErrorCode, OpenError, Result};
+pub use network::{NetworkItem, RouterCredentials};
+pub use radius_settings::RadiusSettingsInput;
 pub use staff::{ChangeOwnPassword, ChangeStaffRole, ResetStaffPassword, SetStaffActive};
 
 use chrono::{DateTime, Utc};
@@ -37,6 +48,8 @@ pub const LOCAL_ONLY_TABLES: &[&str] = &[
     "staff_users",
     "activity_log",
     "local_settings",
+    // which key sealed this installation's secrets (the key itself is never in the file)
+    "secret_keys",
     // the sync machinery itself
     "sync_outbox",
     "sync_state",
@@ -91,6 +104,7 @@ pub struct Core {
     path: PathBuf,
     conn: Mutex<Connection>,
     options: CoreOptions,
+    vault: secrets::Vault,
 }
 
 impl Core {
@@ -100,11 +114,19 @@ impl Core {
     }
 
     pub fn open_with(path: &Path, options: CoreOptions) -> Result<Core, OpenError> {
-        let conn = db::open(path, options.busy_timeout)?;
+        let mut conn = db::open(path, options.busy_timeout)?;
+        let unavailable = |e: Error| OpenError::Unavailable {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        };
+        let vault = secrets::Vault::load_or_create(path).map_err(unavailable)?;
+        secrets::reconcile(&mut conn, &vault, options.clock.now()).map_err(unavailable)?;
+        radius_settings::ensure_isolir_group(&conn).map_err(unavailable)?;
         Ok(Core {
             path: path.to_owned(),
             conn: Mutex::new(conn),
             options,
+            vault,
         })
     }
 

@@ -49,6 +49,22 @@ id_type!(
     ActivityId,
     /// A subscriber of the ISP (hotspot or PPPoE).
     CustomerId,
+    /// A MikroTik router (a NAS, in RADIUS terms).
+    RouterId,
+    /// A named set of address ranges on one router.
+    IpPoolId,
+    /// Rates, bursts and priority that become a MikroTik rate-limit.
+    BandwidthProfileId,
+    /// A `/ppp/profile` on one router.
+    PppoeProfileId,
+    /// A PPPoE server (service) on one router's interface.
+    PppoeServerId,
+    /// A hotspot user profile on one router.
+    HotspotProfileId,
+    /// A hotspot server on one router's interface.
+    HotspotServerId,
+    /// What a customer buys: type, price, validity, speed, quota.
+    PlanId,
 );
 
 #[cfg(test)]

@@ -6,10 +6,17 @@
 //! Everything here is deterministic and unit-tested in place. Types that cross to the UI
 //! derive `ts_rs::TS`; their TypeScript is generated into `ui/src/lib/bindings/`.
 
+pub mod bandwidth;
 pub mod company;
+pub mod customer;
 pub mod ids;
+pub mod ip_pool;
 pub mod money;
+pub mod network;
 pub mod permission;
+pub mod plan;
+pub mod radius;
+pub mod router;
 pub mod staff;
 pub mod time;
 pub mod validation;

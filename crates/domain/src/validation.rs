@@ -6,74 +6,80 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ValidationCode {
-    Required,
-    TooShort,
-    TooLong,
-    InvalidUsername,
-    UsernameTaken,
-    PasswordTooShort,
-    PasswordNeedsLetterAndDigit,
-    PasswordTooCommon,
-    PasswordContainsUsername,
-    PasswordMismatch,
-    WrongCurrentPassword,
-    InvalidTimeZone,
-    InvalidCurrency,
-    InvalidPhone,
-    InvalidEmail,
-    InvalidPath,
+/// Declares the codes once: the enum, the list of all of them, and each one's wire name
+/// (which is also its key under `validation.` in the translation files).
+macro_rules! validation_codes {
+    ($($(#[$doc:meta])* $variant:ident => $name:literal,)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+        #[serde(rename_all = "snake_case")]
+        pub enum ValidationCode {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl ValidationCode {
+            pub const ALL: &'static [ValidationCode] = &[$(ValidationCode::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ValidationCode::$variant => $name,)*
+                }
+            }
+        }
+    };
 }
 
-impl ValidationCode {
-    pub const ALL: [ValidationCode; 16] = [
-        ValidationCode::Required,
-        ValidationCode::TooShort,
-        ValidationCode::TooLong,
-        ValidationCode::InvalidUsername,
-        ValidationCode::UsernameTaken,
-        ValidationCode::PasswordTooShort,
-        ValidationCode::PasswordNeedsLetterAndDigit,
-        ValidationCode::PasswordTooCommon,
-        ValidationCode::PasswordContainsUsername,
-        ValidationCode::PasswordMismatch,
-        ValidationCode::WrongCurrentPassword,
-        ValidationCode::InvalidTimeZone,
-        ValidationCode::InvalidCurrency,
-        ValidationCode::InvalidPhone,
-        ValidationCode::InvalidEmail,
-        ValidationCode::InvalidPath,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        let index = ValidationCode::ALL
-            .iter()
-            .position(|c| *c == self)
-            .expect("every code is listed in ALL");
-        CODE_NAMES[index]
-    }
+validation_codes! {
+    Required => "required",
+    TooShort => "too_short",
+    /// Params: `max`.
+    TooLong => "too_long",
+    /// Params: `min`, `max`.
+    InvalidUsername => "invalid_username",
+    UsernameTaken => "username_taken",
+    /// Params: `min`.
+    PasswordTooShort => "password_too_short",
+    PasswordNeedsLetterAndDigit => "password_needs_letter_and_digit",
+    PasswordTooCommon => "password_too_common",
+    PasswordContainsUsername => "password_contains_username",
+    PasswordMismatch => "password_mismatch",
+    WrongCurrentPassword => "wrong_current_password",
+    InvalidTimeZone => "invalid_time_zone",
+    InvalidCurrency => "invalid_currency",
+    InvalidPhone => "invalid_phone",
+    InvalidEmail => "invalid_email",
+    InvalidPath => "invalid_path",
+    /// A name, code or short name another record already has.
+    AlreadyUsed => "already_used",
+    /// A value outside its range. Params: `min`, `max`.
+    OutOfRange => "out_of_range",
+    InvalidNumber => "invalid_number",
+    /// Not one of the allowed choices. Params: `allowed`.
+    InvalidChoice => "invalid_choice",
+    /// A referenced record (plan, router, pool…) does not exist.
+    NotFound => "not_found",
+    /// A rate like `10M`, `512k` or `1.5M` was expected.
+    InvalidRate => "invalid_rate",
+    /// Params: `rate`.
+    BurstNotAboveRate => "burst_not_above_rate",
+    /// Params: `rate`.
+    ThresholdAboveRate => "threshold_above_rate",
+    /// Params: `rate`.
+    LimitAtAboveRate => "limit_at_above_rate",
+    /// An IPv4 address or host name was expected.
+    InvalidAddress => "invalid_address",
+    /// Ranges like `10.0.0.2-10.0.0.254` were expected. Params: `range`.
+    InvalidIpRange => "invalid_ip_range",
+    /// Params: `pool` (the pool it overlaps on the same router).
+    PoolOverlap => "pool_overlap",
+    /// A date (and time) was expected, e.g. `2026-12-31` or `31/12/2026 23:59`.
+    InvalidDate => "invalid_date",
+    /// The plan is for the other service type. Params: `plan_type`.
+    PlanTypeMismatch => "plan_type_mismatch",
+    /// The record belongs to another router.
+    OtherRouter => "other_router",
+    /// The plan is not active and cannot be given to a customer.
+    PlanInactive => "plan_inactive",
 }
-
-const CODE_NAMES: [&str; 16] = [
-    "required",
-    "too_short",
-    "too_long",
-    "invalid_username",
-    "username_taken",
-    "password_too_short",
-    "password_needs_letter_and_digit",
-    "password_too_common",
-    "password_contains_username",
-    "password_mismatch",
-    "wrong_current_password",
-    "invalid_time_zone",
-    "invalid_currency",
-    "invalid_phone",
-    "invalid_email",
-    "invalid_path",
-];
 
 /// One failed rule on one field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -156,7 +162,7 @@ mod tests {
 
     #[test]
     fn code_names_match_their_serialised_form() {
-        for code in ValidationCode::ALL {
+        for &code in ValidationCode::ALL {
             let json = serde_json::to_value(code).unwrap();
             assert_eq!(json.as_str().unwrap(), code.as_str());
         }

@@ -173,7 +173,7 @@ fn only_owners_and_admins_read_the_log() {
 }
 
 impl TestDb {
-    fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
+    pub fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
         use ispdesk_core::Clock;
         self.clock.now()
     }

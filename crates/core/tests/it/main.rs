@@ -3,10 +3,15 @@
 mod activity;
 mod auth;
 mod backup;
+mod fixture;
+mod import;
 mod open;
 mod permissions;
+mod radius_property;
 mod schema;
+mod secrets;
 mod staff;
+mod subscribers;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use ispdesk_core::{Actor, Clock, Core, CoreOptions, OwnerInput, SetupInput};

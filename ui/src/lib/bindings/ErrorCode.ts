@@ -4,4 +4,4 @@
  * The codes the UI switches on. Every code has a message in both translation files
  * (checked by a test).
  */
-export type ErrorCode = "validation" | "invalid_credentials" | "login_throttled" | "account_disabled" | "not_signed_in" | "forbidden" | "owner_only" | "own_account" | "not_found" | "setup_already_done" | "database_locked" | "database_corrupt" | "database_too_new" | "database_unavailable" | "backup_folder_not_set" | "backup_invalid" | "backup_failed" | "internal";
+export type ErrorCode = "validation" | "invalid_credentials" | "login_throttled" | "account_disabled" | "not_signed_in" | "forbidden" | "owner_only" | "own_account" | "not_found" | "in_use" | "renew_required" | "unpaid_invoices" | "has_invoice_history" | "secrets_unavailable" | "import_invalid" | "setup_already_done" | "database_locked" | "database_corrupt" | "database_too_new" | "database_unavailable" | "backup_folder_not_set" | "backup_invalid" | "backup_failed" | "internal";
