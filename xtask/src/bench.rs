@@ -43,8 +43,8 @@ pub fn bench(_args: &[&str]) -> Result<()> {
         ],
         &[],
     )?;
-    let app = root.join("target/release/ispdesk");
-    let bare = root.join("target/release/examples/bare");
+    let app = crate::target_dir().join("release/ispdesk");
+    let bare = crate::target_dir().join("release/examples/bare");
 
     let data = tempdir()?;
     eprintln!("seeding {CUSTOMERS} customers into {}", data.display());

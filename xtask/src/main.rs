@@ -51,6 +51,14 @@ pub fn root() -> PathBuf {
         .to_owned()
 }
 
+/// Cargo's target directory: `$CARGO_TARGET_DIR` if set, else `target/` in the repository.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|d| if d.is_absolute() { d } else { root().join(d) })
+        .unwrap_or_else(|| root().join("target"))
+}
+
 /// Directories put before `PATH` for every command xtask runs (e.g. a fetched Node.js).
 static EXTRA_PATH: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 

@@ -13,8 +13,7 @@ pub fn run(args: &[&str]) -> Result<()> {
         cargo_args.push("--release");
     }
     sh(&root(), "cargo", &cargo_args, &[])?;
-    let binary = root()
-        .join("target")
+    let binary = crate::target_dir()
         .join(if debug { "debug" } else { "release" })
         .join(format!("ispdesk{}", std::env::consts::EXE_SUFFIX));
     if cfg!(target_os = "linux")

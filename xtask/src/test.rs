@@ -50,8 +50,8 @@ pub fn test(args: &[&str]) -> Result<()> {
         &[],
     )?;
     let driver = tauri_driver()?;
-    let binary = root
-        .join("target/debug")
+    let binary = crate::target_dir()
+        .join("debug")
         .join(format!("ispdesk{}", std::env::consts::EXE_SUFFIX));
     let binary = binary.display().to_string();
     let driver = driver.display().to_string();
