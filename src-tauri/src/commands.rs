@@ -3,6 +3,7 @@
 //! turns the core's error into the UI's `{ code, message, fields, params }`.
 
 use crate::AppState;
+use crate::subscribers;
 use ispdesk_core::{
     ActivityEntry, ActivityFacets, ActivityQuery, Actor, AppError, BackupInfo, BackupSettings,
     ChangeOwnPassword, ChangeStaffRole, Core, DashboardSummary, ErrorCode, LoginInput, Page,
@@ -18,7 +19,7 @@ use tauri::State;
 /// When the process started, for the start-up measurement.
 pub struct StartedAt(pub Instant);
 
-type CmdResult<T> = Result<T, AppError>;
+pub(crate) type CmdResult<T> = Result<T, AppError>;
 
 /// Where the app stands when the window opens (or after the error screen's retry).
 #[derive(Clone, Debug, Serialize, Deserialize, ts_rs::TS)]
@@ -53,6 +54,46 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         backup_now,
         list_backups,
         restore_backup,
+        subscribers::list_routers,
+        subscribers::create_router,
+        subscribers::update_router,
+        subscribers::delete_router,
+        subscribers::list_pools,
+        subscribers::create_pool,
+        subscribers::update_pool,
+        subscribers::delete_pool,
+        subscribers::list_bandwidth_profiles,
+        subscribers::create_bandwidth_profile,
+        subscribers::update_bandwidth_profile,
+        subscribers::delete_bandwidth_profile,
+        subscribers::list_pppoe_profiles,
+        subscribers::list_hotspot_profiles,
+        subscribers::list_pppoe_servers,
+        subscribers::list_hotspot_servers,
+        subscribers::save_pppoe_profile,
+        subscribers::save_hotspot_profile,
+        subscribers::save_pppoe_server,
+        subscribers::save_hotspot_server,
+        subscribers::delete_network_item,
+        subscribers::list_plans,
+        subscribers::create_plan,
+        subscribers::update_plan,
+        subscribers::delete_plan,
+        subscribers::search_customers,
+        subscribers::get_customer,
+        subscribers::create_customer,
+        subscribers::update_customer,
+        subscribers::suspend_customer,
+        subscribers::reactivate_customer,
+        subscribers::renew_customer,
+        subscribers::deactivate_customer,
+        subscribers::delete_customer,
+        subscribers::reveal_customer_password,
+        subscribers::preview_customer_import,
+        subscribers::import_customers,
+        subscribers::export_customers,
+        subscribers::radius_settings,
+        subscribers::update_radius_settings,
     ]
 }
 
@@ -69,7 +110,7 @@ async fn blocking<T: Send + 'static>(
 
 /// Runs a core operation as the signed-in staff member. A disabled or deleted account
 /// is signed out on the spot.
-async fn as_actor<T: Send + 'static>(
+pub(crate) async fn as_actor<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&Core, &Actor) -> ispdesk_core::Result<T> + Send + 'static,
 ) -> CmdResult<T> {

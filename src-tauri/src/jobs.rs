@@ -10,7 +10,29 @@ const BACKUP_CHECK: Duration = Duration::from_secs(15 * 60);
 /// Delay before the first check, so start-up is not slowed down.
 const FIRST_CHECK: Duration = Duration::from_secs(60);
 
+/// How often customers whose paid period ended are marked expired.
+const EXPIRY_CHECK: Duration = Duration::from_secs(60);
+
 pub fn start(app: AppHandle) {
+    let expiry = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(EXPIRY_CHECK).await;
+            let handle = expiry.clone();
+            let outcome = tauri::async_runtime::spawn_blocking(move || {
+                let state = handle.state::<AppState>();
+                state.core().map(|core| core.expire_due_customers())
+            })
+            .await;
+            match outcome {
+                Ok(Ok(Ok(0))) | Ok(Err(_)) => {}
+                Ok(Ok(Ok(n))) => tracing::info!(customers = n, "service periods ended"),
+                Ok(Ok(Err(e))) => tracing::warn!(error = %e, "marking expired customers failed"),
+                Err(e) => tracing::warn!(error = %e, "the expiry job stopped unexpectedly"),
+            }
+        }
+    });
+
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(FIRST_CHECK).await;
         loop {

@@ -8,6 +8,7 @@ mod commands;
 mod contract;
 mod jobs;
 mod state;
+mod subscribers;
 
 pub use state::AppState;
 
