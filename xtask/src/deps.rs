@@ -14,9 +14,17 @@ pub const APP_PACKAGES: &[&str] = &[
     "libwebkit2gtk-4.1-dev",
 ];
 
-/// To run every test: a virtual display for the real app, WebKit's WebDriver, and
-/// Chromium for the UI tests.
-pub const TEST_PACKAGES: &[&str] = &["xvfb", "xauth", "webkit2gtk-driver", "chromium"];
+/// To run every test: a virtual display for the real app, WebKit's WebDriver, Chromium
+/// for the UI tests, and Python with pip for the third-party RouterOS client the
+/// simulator is checked against.
+pub const TEST_PACKAGES: &[&str] = &[
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    "chromium",
+    "python3",
+    "python3-pip",
+];
 
 fn is_debian_like() -> bool {
     Path::new("/etc/debian_version").exists() && which("apt-get")
