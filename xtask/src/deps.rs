@@ -15,8 +15,8 @@ pub const APP_PACKAGES: &[&str] = &[
 ];
 
 /// To run every test: a virtual display for the real app, WebKit's WebDriver, Chromium
-/// for the UI tests, and Python with pip for the third-party RouterOS client the
-/// simulator is checked against.
+/// for the UI tests, Python with pip for the third-party RouterOS client the simulator is
+/// checked against, and the real FreeRADIUS and PostgreSQL the RADIUS tests start.
 pub const TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",
@@ -24,6 +24,10 @@ pub const TEST_PACKAGES: &[&str] = &[
     "chromium",
     "python3",
     "python3-pip",
+    "freeradius",
+    "freeradius-utils",
+    "freeradius-postgresql",
+    "postgresql",
 ];
 
 fn is_debian_like() -> bool {
