@@ -4,6 +4,7 @@ mod activity;
 mod auth;
 mod backup;
 mod fixture;
+mod freeradius;
 mod import;
 mod open;
 mod permissions;
