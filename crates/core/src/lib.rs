@@ -21,6 +21,7 @@ pub mod radius;
 mod radius_settings;
 pub mod secrets;
 mod staff;
+pub mod sync;
 
 pub use activity::{ActivityEntry, ActivityFacets, ActivityQuery, FacetStaff, Page};
 pub use auth::{Actor, LoginInput, Session, SessionInfo};
@@ -34,6 +35,7 @@ pub use error::{AppError, Error, ErrorCode, OpenError, Result};
 pub use network::{NetworkItem, RouterCredentials};
 pub use radius_settings::RadiusSettingsInput;
 pub use staff::{ChangeOwnPassword, ChangeStaffRole, ResetStaffPassword, SetStaffActive};
+pub use sync::{Pairing, PairingInfo, PendingPush};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};

@@ -27,6 +27,7 @@ pub enum Purpose {
     RouterApiPassword,
     RadiusSecret,
     CustomerPassword,
+    PlatformToken,
     Probe,
 }
 
@@ -36,6 +37,7 @@ impl Purpose {
             Purpose::RouterApiPassword => b"routers.api_password",
             Purpose::RadiusSecret => b"routers.radius_secret",
             Purpose::CustomerPassword => b"customers.password",
+            Purpose::PlatformToken => b"sync_state.platform_token",
             Purpose::Probe => b"secret_keys.probe",
         }
     }

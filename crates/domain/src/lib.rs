@@ -18,6 +18,7 @@ pub mod plan;
 pub mod radius;
 pub mod router;
 pub mod staff;
+pub mod sync;
 pub mod time;
 pub mod validation;
 

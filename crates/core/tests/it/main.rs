@@ -13,6 +13,7 @@ mod schema;
 mod secrets;
 mod staff;
 mod subscribers;
+mod sync;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use ispdesk_core::{Actor, Clock, Core, CoreOptions, OwnerInput, SetupInput};
