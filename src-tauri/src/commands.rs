@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use crate::subscribers;
+use crate::sync;
 use ispdesk_core::{
     ActivityEntry, ActivityFacets, ActivityQuery, Actor, AppError, BackupInfo, BackupSettings,
     ChangeOwnPassword, ChangeStaffRole, Core, DashboardSummary, ErrorCode, LoginInput, Page,
@@ -94,11 +95,26 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         subscribers::export_customers,
         subscribers::radius_settings,
         subscribers::update_radius_settings,
+        sync::sync_status,
+        sync::pairing_info,
+        sync::pair_platform,
+        sync::unpair_platform,
+        sync::sync_now,
+        crate::routers::test_router_connection,
+        crate::routers::confirm_router_certificate,
+        crate::routers::router_status,
+        crate::routers::router_statuses,
+        crate::routers::router_online_users,
+        crate::routers::disconnect_router_session,
+        crate::routers::preview_router_import,
+        crate::routers::import_router_customers,
+        crate::routers::preview_router_provisioning,
+        crate::routers::apply_router_provisioning,
     ]
 }
 
 /// Runs `f` on a blocking thread with the state.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&AppState) -> CmdResult<T> + Send + 'static,
 ) -> CmdResult<T> {
@@ -117,13 +133,18 @@ pub(crate) async fn as_actor<T: Send + 'static>(
     blocking(state, move |state| {
         let core: Arc<Core> = state.core()?;
         let actor = state.require_actor()?;
-        f(&core, &actor).map_err(|e| {
+        let result = f(&core, &actor).map_err(|e| {
             let e = AppError::from(e);
             if matches!(e.code, ErrorCode::AccountDisabled | ErrorCode::NotSignedIn) {
                 state.set_actor(None);
             }
             e
-        })
+        });
+        // Most commands write; a wake-up for nothing costs one cheap look at the outbox.
+        if result.is_ok() {
+            state.changed();
+        }
+        result
     })
     .await
 }

@@ -100,6 +100,21 @@ fn export_bindings(dir: &Path) {
         DeleteNetworkItem::export_all_to(dir)?;
         FilePath::export_all_to(dir)?;
         ExportCustomers::export_all_to(dir)?;
+        // Sync (issue #4)
+        ispdesk_sync::SyncStatus::export_all_to(dir)?;
+        ispdesk_core::PairingInfo::export_all_to(dir)?;
+        crate::sync::PairPlatform::export_all_to(dir)?;
+        // Routers live (issue #5)
+        ispdesk_routers::ConnectionTest::export_all_to(dir)?;
+        ispdesk_routers::RouterStatus::export_all_to(dir)?;
+        ispdesk_routers::OnlineSession::export_all_to(dir)?;
+        ispdesk_routers::RouterImportResult::export_all_to(dir)?;
+        ispdesk_routers::ApplyReport::export_all_to(dir)?;
+        ispdesk_core::RouterImportPreview::export_all_to(dir)?;
+        ispdesk_domain::provisioning::Diff::export_all_to(dir)?;
+        crate::routers::ConfirmCertificate::export_all_to(dir)?;
+        crate::routers::DisconnectSession::export_all_to(dir)?;
+        crate::routers::ProvisioningRequest::export_all_to(dir)?;
         Ok(())
     })();
     result.expect("exporting the TypeScript bindings");

@@ -14,6 +14,7 @@ const FIRST_CHECK: Duration = Duration::from_secs(60);
 const EXPIRY_CHECK: Duration = Duration::from_secs(60);
 
 pub fn start(app: AppHandle) {
+    start_routers(&app);
     let expiry = app.clone();
     tauri::async_runtime::spawn(async move {
         loop {
@@ -52,6 +53,61 @@ pub fn start(app: AppHandle) {
                 Err(e) => tracing::warn!(error = %e, "the backup job stopped unexpectedly"),
             }
             tokio::time::sleep(BACKUP_CHECK).await;
+        }
+    });
+}
+
+/// How often the poller's list of routers is read again (routers added, edited, disabled).
+const ROUTER_LIST_REFRESH: Duration = Duration::from_secs(30);
+/// How often the provisioning queue is looked at. A change reaches an api-mode router within
+/// this; a router that cannot be reached is retried on the queue's own schedule.
+const PROVISIONING_CHECK: Duration = Duration::from_secs(5);
+
+/// Live routers (issue #5): the poller (one task per router, kept in the app state for the
+/// commands) and the job that drains the provisioning queue.
+fn start_routers(app: &AppHandle) {
+    app.manage(crate::routers::LiveRouters::new());
+    let handle = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let live = handle.state::<crate::routers::LiveRouters>();
+            if let Ok(core) = handle.state::<AppState>().core()
+                && let Err(e) = ispdesk_routers::refresh_poller(&core, &live.poller).await
+            {
+                tracing::warn!(error = %e, "reading the routers to watch failed");
+            }
+            tokio::time::sleep(ROUTER_LIST_REFRESH).await;
+        }
+    });
+    let handle = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(PROVISIONING_CHECK).await;
+            let timeouts = handle.state::<crate::routers::LiveRouters>().timeouts;
+            let Ok(core) = handle.state::<AppState>().core() else {
+                continue;
+            };
+            match ispdesk_routers::drain_provision_queue(&core, timeouts).await {
+                Ok(outcomes) => {
+                    for outcome in outcomes {
+                        match outcome.result {
+                            Ok(report) if !report.is_empty() => tracing::info!(
+                                router = %outcome.router,
+                                added = report.added,
+                                changed = report.changed,
+                                removed = report.removed,
+                                failed = report.failures.len(),
+                                "router provisioned"
+                            ),
+                            Ok(_) => {}
+                            Err(e) => {
+                                tracing::info!(router = %outcome.router, error = %e, "provisioning postponed")
+                            }
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "the provisioning job failed"),
+            }
         }
     });
 }

@@ -7,8 +7,10 @@ mod commands;
 #[cfg(test)]
 mod contract;
 mod jobs;
+mod routers;
 mod state;
 mod subscribers;
+mod sync;
 
 pub use state::AppState;
 
@@ -26,6 +28,7 @@ pub fn run() {
         .invoke_handler(commands::handler())
         .setup(|app| {
             jobs::start(app.handle().clone());
+            sync::start(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!("../tauri.conf.json"))

@@ -19,6 +19,7 @@ struct Inner {
     path: PathBuf,
     database: Mutex<Database>,
     session: Mutex<Option<Actor>>,
+    sync: Mutex<Option<crate::sync::SyncHandle>>,
 }
 
 impl AppState {
@@ -37,6 +38,7 @@ impl AppState {
             path,
             database: Mutex::new(database),
             session: Mutex::new(None),
+            sync: Mutex::new(None),
         }))
     }
 
@@ -67,6 +69,25 @@ impl AppState {
     pub fn require_actor(&self) -> Result<Actor, AppError> {
         self.actor()
             .ok_or_else(|| ispdesk_core::Error::NotSignedIn.into())
+    }
+
+    pub fn sync(&self) -> Option<crate::sync::SyncHandle> {
+        self.0
+            .sync
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub fn set_sync(&self, handle: crate::sync::SyncHandle) {
+        *self.0.sync.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle);
+    }
+
+    /// Tells the sync engine something changed, so it pushes soon.
+    pub fn changed(&self) {
+        if let Some(handle) = self.sync() {
+            handle.wake.notify_one();
+        }
     }
 
     pub fn set_actor(&self, actor: Option<Actor>) {

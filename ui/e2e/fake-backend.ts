@@ -19,6 +19,8 @@ import type {
   SessionInfo,
   StaffUser,
 } from "../src/lib/api/types";
+import { appError, fail, invalid, newId, Rejection } from "./fake-common";
+import { FakeSubscribers } from "./fake-subscribers";
 import { checkCompany } from "../src/lib/settings/rules";
 import { checkPassword, checkRequiredText, checkUsername, normalizeUsername } from "../src/lib/staff/rules";
 
@@ -41,6 +43,12 @@ export type Scenario = {
   /** What the folder / file choosers return. */
   dialogFolder?: string | null;
   dialogFile?: string | null;
+  /** What the "save as" chooser returns. */
+  dialogSaveFile?: string | null;
+  /** `ready`: how many customers to seed (250 by default). */
+  customers?: number;
+  /** Files the app may read (CSV imports), by path. */
+  files?: Record<string, string>;
 };
 
 const ALL_PERMISSIONS: Permission[] = [
@@ -82,25 +90,7 @@ export const SEED_PASSWORD = "Warung2026";
 
 type StoredStaff = StaffUser & { password: string };
 
-class Rejection {
-  constructor(readonly error: AppError) {}
-}
-
-function appError(code: ErrorCode, message: string, params: Record<string, string> = {}, fields: FieldError[] = []): AppError {
-  return { code, message, params, fields };
-}
-
-function fail(code: ErrorCode, message: string, params: Record<string, string> = {}): never {
-  throw new Rejection(appError(code, message, params));
-}
-
-function invalid(fields: FieldError[]): void {
-  if (fields.length > 0) throw new Rejection(appError("validation", "invalid input", {}, fields));
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-let idCounter = 0;
-const newId = () => `0193a5c0-0000-7000-8000-${(++idCounter).toString(16).padStart(12, "0")}`;
 
 export class FakeBackend {
   company: CompanyProfile | null = null;
@@ -114,8 +104,16 @@ export class FakeBackend {
   /** Every call, for tests that check the argument objects. */
   calls: { cmd: string; args: unknown }[] = [];
   private injected = new Map<string, AppError>();
+  /** Routers, network, plans, customers and RADIUS settings (issue #3). */
+  readonly subscribers: FakeSubscribers;
 
   constructor(readonly scenario: Scenario) {
+    this.subscribers = new FakeSubscribers({
+      require: (permission) => this.require(permission),
+      requireAny: (permissions) => this.requireAny(permissions),
+      log: (...args) => this.log(...args),
+    });
+    this.subscribers.files = { ...(scenario.files ?? {}) };
     if (scenario.kind === "ready") this.seed();
   }
 
@@ -126,7 +124,7 @@ export class FakeBackend {
 
   async handle(cmd: string, args: Record<string, unknown> | undefined): Promise<unknown> {
     this.calls.push({ cmd, args });
-    await sleep(cmd === "backup_now" ? 900 : (this.scenario.delayMs ?? 60));
+    await sleep(cmd === "backup_now" || cmd === "import_customers" ? 900 : (this.scenario.delayMs ?? 60));
     const injected = this.injected.get(cmd);
     if (injected) {
       this.injected.delete(cmd);
@@ -162,7 +160,7 @@ export class FakeBackend {
         return this.updateCompany(args.input);
       case "dashboard_summary":
         this.require("view_dashboard");
-        return { ...this.dashboard, staff_active: this.staff.filter((s) => s.active).length };
+        return { ...this.dashboard, ...this.subscribers.dashboard(), staff_active: this.staff.filter((s) => s.active).length };
       case "list_staff":
         this.require("manage_staff");
         return this.staff.map(({ password: _p, ...s }) => s);
@@ -196,8 +194,13 @@ export class FakeBackend {
         const options = (args as { options?: { directory?: boolean } }).options ?? {};
         return options.directory ? (this.scenario.dialogFolder ?? null) : (this.scenario.dialogFile ?? null);
       }
-      default:
+      case "plugin:dialog|save":
+        return this.scenario.dialogSaveFile ?? null;
+      default: {
+        const handled = this.subscribers.run(cmd, args);
+        if (handled) return handled.value;
         return fail("internal", `unknown command ${cmd}`);
+      }
     }
   }
 
@@ -234,6 +237,7 @@ export class FakeBackend {
     }
     if (!this.scenario.emptyDashboard) {
       this.dashboard = { customers_total: 248, customers_active: 231, routers: 3, unpaid_invoices: 17, revenue_this_month: 12_450_000 };
+      this.subscribers.seed(this.scenario.customers ?? 250);
     }
     this.seedActivity();
     if (!this.scenario.noBackupFolder) {
@@ -316,6 +320,12 @@ export class FakeBackend {
   private require(permission: Permission): StoredStaff {
     const me = this.me();
     if (!PERMISSIONS[me.role].includes(permission)) fail("forbidden", `missing ${permission}`, { permission });
+    return me;
+  }
+
+  private requireAny(permissions: Permission[]): StoredStaff {
+    const me = this.me();
+    if (!permissions.some((p) => PERMISSIONS[me.role].includes(p))) fail("forbidden", `missing ${permissions[0]}`, { permission: permissions[0]! });
     return me;
   }
 
@@ -517,7 +527,7 @@ export class FakeBackend {
       (e) => (query.staff_id === null || e.staff_id === query.staff_id) && (query.entity_type === null || e.entity_type === query.entity_type),
     );
     const start = (query.page - 1) * query.page_size;
-    return { items: matching.slice(start, start + query.page_size), total: matching.length, page: query.page, page_size: query.page_size };
+    return { items: matching.slice(start, start + query.page_size), total: matching.length, total_capped: false, page: query.page, page_size: query.page_size };
   }
 
   private facets() {

@@ -13,11 +13,18 @@ after(async () => {
   await harness?.close();
 });
 
+const NETWORK = ["Router", "Kolam IP", "Profil bandwidth", "PPPoE & Hotspot"];
 const EXPECTED = {
-  owner: { groups: ["Ringkasan", "Pengaturan"], entries: ["Dasbor", "Staf", "Log aktivitas", "Profil usaha", "Cadangan"] },
-  admin: { groups: ["Ringkasan", "Pengaturan"], entries: ["Dasbor", "Staf", "Log aktivitas"] },
-  technician: { groups: ["Ringkasan"], entries: ["Dasbor"] },
-  cashier: { groups: ["Ringkasan"], entries: ["Dasbor"] },
+  owner: {
+    groups: ["Ringkasan", "Pelanggan", "Jaringan", "Pengaturan"],
+    entries: ["Dasbor", "Pelanggan", "Paket layanan", ...NETWORK, "Staf", "Log aktivitas", "Profil usaha", "Cadangan", "RADIUS & Isolir"],
+  },
+  admin: {
+    groups: ["Ringkasan", "Pelanggan", "Jaringan", "Pengaturan"],
+    entries: ["Dasbor", "Pelanggan", "Paket layanan", ...NETWORK, "Staf", "Log aktivitas"],
+  },
+  technician: { groups: ["Ringkasan", "Pelanggan", "Jaringan"], entries: ["Dasbor", "Pelanggan", ...NETWORK] },
+  cashier: { groups: ["Ringkasan", "Pelanggan"], entries: ["Dasbor", "Pelanggan"] },
   reseller: { groups: ["Ringkasan"], entries: ["Dasbor"] },
 };
 
@@ -32,11 +39,21 @@ for (const [role, expected] of Object.entries(EXPECTED)) {
     assert.match(await page.locator("header").textContent(), new RegExp(ROLE_LABELS[role]));
 
     // A screen this role may not open, asked for by URL, falls back to the dashboard.
-    if (!expected.entries.includes("Cadangan")) {
-      await page.evaluate(() => (location.hash = "#/backups"));
+    for (const [entry, hash] of [["Cadangan", "backups"], ["Router", "routers"], ["Paket layanan", "plans"], ["RADIUS & Isolir", "radius"]]) {
+      if (expected.entries.includes(entry)) continue;
+      await page.evaluate((h) => (location.hash = `#/${h}`), hash);
       await page.waitForTimeout(100);
-      assert.equal(await page.getByRole("heading", { name: "Cadangan" }).count(), 0);
+      assert.equal(await page.getByRole("heading", { name: entry, exact: true }).count(), 0);
       await page.locator("[data-testid=dashboard-cards]").waitFor();
+    }
+    // Every screen this role has opens without an error.
+    if (role === "technician" || role === "cashier") {
+      await sidebar.getByRole("link", { name: "Pelanggan", exact: true }).click();
+      await page.getByTestId("customer-table").waitFor();
+      await page.getByRole("button", { name: "Tambah pelanggan" }).first().click();
+      assert.ok((await page.getByRole("dialog").getByLabel("Paket", { exact: true }).locator("option").count()) > 1, "plans are offered");
+      await page.keyboard.press("Escape");
+      await sidebar.getByRole("link", { name: "Dasbor" }).click();
     }
     if (role === "cashier") await screenshot(page, "dashboard-cashier");
     assert.ok(await hasNoHorizontalScroll(page));

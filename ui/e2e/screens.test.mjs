@@ -149,7 +149,7 @@ test("backups: folder, back up now with progress, list, and restore behind a con
   await seeded.context().close();
 });
 
-test("english: the shell and every settings screen are translated", async () => {
+test("english: the shell, every settings screen and the network screens are translated", async () => {
   const page = await signedIn();
   await page.getByRole("button", { name: "English" }).click();
   await page.getByRole("heading", { name: /^Good (morning|day|afternoon|evening), Budi$/ }).waitFor();
@@ -159,6 +159,11 @@ test("english: the shell and every settings screen are translated", async () => 
     ["Activity log", "activity-en"],
     ["Business profile", "company-en"],
     ["Backups", "backups-en"],
+    ["RADIUS & Isolation", "radius-en"],
+    ["Service plans", "plans-en"],
+    ["IP pools", "pools-en"],
+    ["Bandwidth profiles", "bandwidth-en"],
+    ["PPPoE & Hotspot", "pppoe-hotspot-en"],
   ];
   for (const [entry, shot] of screens) {
     await go(page, entry);
@@ -170,7 +175,7 @@ test("english: the shell and every settings screen are translated", async () => 
       copy.querySelectorAll("tbody").forEach((n) => n.remove());
       return copy.textContent ?? "";
     });
-    for (const word of ["Pengaturan", "Simpan", "Nonaktifkan", "Cadangkan", "Pulihkan", "Kata sandi", "Tambah", "Semua staf"]) {
+    for (const word of ["Pengaturan", "Simpan", "Nonaktifkan", "Cadangkan", "Pulihkan", "Kata sandi", "Tambah", "Semua staf", "Belum ada", "Paket", "Kolam", "Unggah", "Kecepatan"]) {
       assert.ok(!text.includes(word), `"${word}" left untranslated on ${entry}`);
     }
     await screenshot(page, shot);

@@ -10,6 +10,7 @@
 //! - `bench`          start-up time and memory of the release app (see BENCHMARKS.md).
 
 mod bench;
+mod cloud;
 mod deps;
 mod run;
 mod seed;
@@ -29,6 +30,7 @@ fn main() -> Result<()> {
         Some("bindings") => bindings(),
         Some("ui") => build_ui(),
         Some("bench") => bench::bench(&rest),
+        Some("cloud") => cloud::cloud(&rest),
         _ => {
             eprintln!(
                 "usage: cargo xtask <run [--debug] | test [--skip-lint] | ui | bindings | bench>\n\n\

@@ -105,6 +105,9 @@ pub struct Page<T> {
     // JSON numbers: exact up to 2^53, far beyond any count or Rupiah amount here.
     #[ts(type = "number")]
     pub total: u64,
+    /// The matches were counted only up to `total` (a very short search over a very long
+    /// list): show it as "5.000+".
+    pub total_capped: bool,
     pub page: u32,
     pub page_size: u32,
 }
@@ -187,6 +190,7 @@ impl Core {
             Ok(Page {
                 items,
                 total,
+                total_capped: false,
                 page,
                 page_size,
             })

@@ -81,6 +81,8 @@ pub struct ImportSummary {
 }
 
 pub const MAX_PAGE_SIZE: u32 = 500;
+/// Matches are counted up to this many (see `Page::total_capped`).
+pub const COUNT_CAP: u32 = 5_000;
 pub const MAX_IMPORT_ROWS: usize = 200_000;
 const SAMPLE_ROWS: usize = 20;
 
@@ -228,11 +230,17 @@ impl Core {
             }
             let filter = if filters.is_empty() { String::new() } else { format!("WHERE {}", filters.join(" AND ")) };
             let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-            let total: i64 = tx
-                .prepare_cached(&format!("SELECT COUNT(*) FROM customers c {filter}"))?
+            // Counting every match of a one-letter search over 100,000 names costs more than
+            // the page itself: count up to COUNT_CAP and say so.
+            let counted: i64 = tx
+                .prepare_cached(&format!("SELECT COUNT(*) FROM (SELECT 1 FROM customers c {filter} LIMIT {})", COUNT_CAP + 1))?
                 .query_row(refs.as_slice(), |r| r.get(0))?;
+            let total_capped = counted > i64::from(COUNT_CAP);
+            // Many matches: walk the names in order and stop after the page. Few matches:
+            // collect them through each column's index and sort them.
+            let walk = if total_capped { "INDEXED BY customers_name" } else { "" };
             let sql = format!(
-                "SELECT {COLUMNS}, p.name, r.name FROM customers c
+                "SELECT {COLUMNS}, p.name, r.name FROM customers c {walk}
                  LEFT JOIN service_plans p ON p.id = c.plan_id
                  LEFT JOIN routers r ON r.id = c.router_id
                  {filter} ORDER BY c.name COLLATE NOCASE, c.id LIMIT {page_size} OFFSET {}",
@@ -244,7 +252,7 @@ impl Core {
                     Ok(CustomerListItem { customer: customer_from_row(r)?, plan_name: r.get(14)?, router_name: r.get(15)? })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(Page { items, total: total.max(0) as u64, page, page_size })
+            Ok(Page { items, total: counted.min(i64::from(COUNT_CAP)).max(0) as u64, total_capped, page, page_size })
         })
     }
 
@@ -857,7 +865,15 @@ impl Core {
                     row.expires_at,
                     now,
                 )?;
-                deriver.refresh_customer(id)?;
+                deriver.write_new(&crate::radius::CustomerRadius {
+                    username: &row.valid.username,
+                    password: &row.password,
+                    status: row.status,
+                    expires_at: row.expires_at,
+                    plan_id: row.valid.plan_id,
+                    router_id: row.valid.router_id,
+                    service: row.valid.service_type,
+                })?;
             }
             activity::record(
                 tx,

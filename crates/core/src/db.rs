@@ -154,23 +154,51 @@ pub(crate) enum MigrateError {
 /// transaction together with its history row, so a failing one leaves the database as
 /// the previous migration left it.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
-    embedded::migrations::runner()
+    // SQLite's documented procedure for changing a table's definition runs without foreign
+    // keys (they cannot be switched inside a transaction, so it is done around the runner).
+    let foreign_keys: bool = conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .map_err(|e| MigrateError::Failed(e.to_string()))?;
+    conn.pragma_update(None, "foreign_keys", false)
+        .map_err(|e| MigrateError::Failed(e.to_string()))?;
+    let report = embedded::migrations::runner()
         .set_abort_divergent(true)
         .set_abort_missing(true)
-        .run(conn)
-        .map(|_| ())
-        .map_err(|e| {
-            if let refinery::error::Kind::Connection(_, source) = e.kind()
-                && let Some(sqlite) = source.downcast_ref::<rusqlite::Error>()
-                && matches!(
-                    sqlite.sqlite_error_code(),
-                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-                )
-            {
-                return MigrateError::Locked;
-            }
-            MigrateError::Failed(e.to_string())
-        })
+        .run(conn);
+    let restore = conn.pragma_update(None, "foreign_keys", foreign_keys);
+    let report = report.map_err(|e| {
+        if let refinery::error::Kind::Connection(_, source) = e.kind()
+            && let Some(sqlite) = source.downcast_ref::<rusqlite::Error>()
+            && matches!(
+                sqlite.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            )
+        {
+            return MigrateError::Locked;
+        }
+        MigrateError::Failed(e.to_string())
+    })?;
+    restore.map_err(|e| MigrateError::Failed(e.to_string()))?;
+    if !report.applied_migrations().is_empty() {
+        // A migration may rewrite definitions in sqlite_schema (V4): a new schema version
+        // makes this and every other connection read them again.
+        let version: i64 = conn
+            .query_row("PRAGMA schema_version", [], |r| r.get(0))
+            .map_err(|e| MigrateError::Failed(e.to_string()))?;
+        conn.pragma_update(None, "schema_version", version + 1)
+            .map_err(|e| MigrateError::Failed(e.to_string()))?;
+        let problems: i64 = conn
+            .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| MigrateError::Failed(e.to_string()))?;
+        if problems > 0 {
+            return Err(MigrateError::Failed(format!(
+                "{problems} rows break a foreign key after the upgrade"
+            )));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(unix)]

@@ -78,6 +78,12 @@ pub enum Error {
     SecretsUnavailable,
     #[error("the file cannot be imported: {0:?}")]
     ImportInvalid(Vec<FieldError>),
+    #[error("the platform cannot be reached: {0}")]
+    PlatformUnreachable(String),
+    #[error("the pairing code is wrong, used or expired")]
+    InvalidPairingCode,
+    #[error("the platform refused: {code}: {message}")]
+    PlatformRefused { code: String, message: String },
     #[error("the first-run setup has already been completed")]
     SetupAlreadyDone,
     #[error("no backup folder has been chosen")]
@@ -126,6 +132,9 @@ pub enum ErrorCode {
     HasInvoiceHistory,
     SecretsUnavailable,
     ImportInvalid,
+    PlatformUnreachable,
+    InvalidPairingCode,
+    PlatformRefused,
     SetupAlreadyDone,
     DatabaseLocked,
     DatabaseCorrupt,
@@ -135,10 +144,21 @@ pub enum ErrorCode {
     BackupInvalid,
     BackupFailed,
     Internal,
+    // Live routers (issue #5), reported by `ispdesk-routers`.
+    RouterUnreachable,
+    RouterTimeout,
+    RouterLoginFailed,
+    RouterCertificateUnconfirmed,
+    RouterCertificateChanged,
+    RouterTlsFailed,
+    RouterRefused,
+    RouterConnectionLost,
+    RouterNotConfigured,
+    RouterNotApiMode,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 37] = [
         ErrorCode::Validation,
         ErrorCode::InvalidCredentials,
         ErrorCode::LoginThrottled,
@@ -154,6 +174,9 @@ impl ErrorCode {
         ErrorCode::HasInvoiceHistory,
         ErrorCode::SecretsUnavailable,
         ErrorCode::ImportInvalid,
+        ErrorCode::PlatformUnreachable,
+        ErrorCode::InvalidPairingCode,
+        ErrorCode::PlatformRefused,
         ErrorCode::SetupAlreadyDone,
         ErrorCode::DatabaseLocked,
         ErrorCode::DatabaseCorrupt,
@@ -163,6 +186,16 @@ impl ErrorCode {
         ErrorCode::BackupInvalid,
         ErrorCode::BackupFailed,
         ErrorCode::Internal,
+        ErrorCode::RouterUnreachable,
+        ErrorCode::RouterTimeout,
+        ErrorCode::RouterLoginFailed,
+        ErrorCode::RouterCertificateUnconfirmed,
+        ErrorCode::RouterCertificateChanged,
+        ErrorCode::RouterTlsFailed,
+        ErrorCode::RouterRefused,
+        ErrorCode::RouterConnectionLost,
+        ErrorCode::RouterNotConfigured,
+        ErrorCode::RouterNotApiMode,
     ];
 }
 
@@ -254,6 +287,15 @@ impl From<Error> for AppError {
                 fields,
                 ..AppError::new(ErrorCode::ImportInvalid, message)
             },
+            Error::PlatformUnreachable(detail) => {
+                AppError::new(ErrorCode::PlatformUnreachable, message).with("detail", detail)
+            }
+            Error::InvalidPairingCode => AppError::new(ErrorCode::InvalidPairingCode, message),
+            Error::PlatformRefused { code, message: why } => {
+                AppError::new(ErrorCode::PlatformRefused, message)
+                    .with("code", code)
+                    .with("detail", why)
+            }
             Error::SetupAlreadyDone => AppError::new(ErrorCode::SetupAlreadyDone, message),
             Error::BackupFolderNotSet => AppError::new(ErrorCode::BackupFolderNotSet, message),
             Error::BackupInvalid(reason) => {

@@ -17,8 +17,11 @@ pub mod db;
 mod error;
 mod network;
 mod plans;
+mod provisioning;
 pub mod radius;
 mod radius_settings;
+mod router_import;
+mod router_tasks;
 pub mod secrets;
 mod staff;
 pub mod sync;
@@ -28,12 +31,19 @@ pub use auth::{Actor, LoginInput, Session, SessionInfo};
 pub use backup::{BACKUPS_KEPT, BackupInfo, BackupSettings, RestoreBackup, SetBackupFolder};
 pub use company::{OwnerInput, SetupInput};
 pub use customers::{
-    CustomerListItem, CustomerQuery, ImportPreview, ImportRow, ImportSummary, UpdateCustomer,
+    COUNT_CAP, CustomerListItem, CustomerQuery, ImportPreview, ImportRow, ImportSummary,
+    UpdateCustomer,
 };
 pub use dashboard::DashboardSummary;
 pub use error::{AppError, Error, ErrorCode, OpenError, Result};
 pub use network::{NetworkItem, RouterCredentials};
+pub use provisioning::{ProvisioningJob, ProvisioningState};
 pub use radius_settings::RadiusSettingsInput;
+pub use router_import::{
+    ExistingAccount, ImportedAccount, RouterAccount, RouterImportPreview, RouterImportRow,
+    UnmatchedProfile,
+};
+pub use router_tasks::RouterTask;
 pub use staff::{ChangeOwnPassword, ChangeStaffRole, ResetStaffPassword, SetStaffActive};
 pub use sync::{Pairing, PairingInfo, PendingPush};
 
@@ -67,6 +77,8 @@ pub const LOCAL_ONLY_TABLES: &[&str] = &[
     "radpostauth",
     "nas",
     "nasreload",
+    // routers in api mode waiting to be reconciled: each installation provisions its own
+    "provision_queue",
 ];
 
 /// Where "now" comes from, so tests can move time (login throttling, daily backups).

@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::network::{load_bandwidth, router_profile};
 use crate::plans::load_plan;
 use crate::secrets::{Purpose, Vault};
+use chrono::{DateTime, Utc};
 use ispdesk_domain::customer::CustomerStatus;
 use ispdesk_domain::plan::{ServicePlan, ServiceType};
 use ispdesk_domain::radius::{
@@ -59,6 +60,10 @@ pub(crate) fn delete_user(conn: &Connection, username: &str) -> Result<()> {
 
 fn write_user(conn: &Connection, username: &str, rows: &UserRows) -> Result<()> {
     delete_user(conn, username)?;
+    insert_user(conn, username, rows)
+}
+
+fn insert_user(conn: &Connection, username: &str, rows: &UserRows) -> Result<()> {
     insert_attrs(conn, "radcheck", "username", username, &rows.check)?;
     insert_attrs(conn, "radreply", "username", username, &rows.reply)?;
     let mut stmt = conn.prepare_cached(
@@ -131,6 +136,17 @@ pub(crate) fn refresh_nas(conn: &Connection, vault: &Vault) -> Result<()> {
         insert.execute((address, short_name, secret, name))?;
     }
     Ok(())
+}
+
+/// What user-row derivation needs of a customer.
+pub(crate) struct CustomerRadius<'a> {
+    pub username: &'a str,
+    pub password: &'a str,
+    pub status: CustomerStatus,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub plan_id: Option<PlanId>,
+    pub router_id: Option<RouterId>,
+    pub service: ServiceType,
 }
 
 /// Derives and writes customers' rows, caching plans and router profiles across many
@@ -207,31 +223,53 @@ impl<'a> Deriver<'a> {
             .ok_or_else(|| {
                 Error::Internal(format!("the password of customer {id} cannot be read"))
             })?;
-        let status = CustomerStatus::parse(&status).unwrap_or(CustomerStatus::Inactive);
-        let service = ServiceType::parse(&service).unwrap_or(ServiceType::Hotspot);
-        let plan = match plan_id.and_then(|p| p.parse().ok()) {
+        let facts = CustomerRadius {
+            username: &username,
+            password: &password,
+            status: CustomerStatus::parse(&status).unwrap_or(CustomerStatus::Inactive),
+            expires_at: expires_at.as_deref().and_then(from_storage),
+            plan_id: plan_id.and_then(|p| p.parse().ok()),
+            router_id: router_id.and_then(|r| r.parse().ok()),
+            service: ServiceType::parse(&service).unwrap_or(ServiceType::Hotspot),
+        };
+        self.write(&facts, false)
+    }
+
+    /// Writes the rows of a customer inserted in this transaction (an import): there are
+    /// none to replace, and the values are at hand.
+    pub fn write_new(&mut self, customer: &CustomerRadius<'_>) -> Result<()> {
+        self.write(customer, true)
+    }
+
+    fn write(&mut self, c: &CustomerRadius<'_>, fresh: bool) -> Result<()> {
+        let plan = match c.plan_id {
             Some(id) => self.plan(id)?,
             None => None,
         };
-        let router_profile = match (&plan, router_id.and_then(|r| r.parse().ok())) {
+        let router_profile = match (&plan, c.router_id) {
             (Some(plan), Some(router)) if !plan.profile_name.is_empty() => {
-                self.profile(router, service, &plan.profile_name)?
+                self.profile(router, c.service, &plan.profile_name)?
             }
             _ => None,
         };
         let used_bytes = match plan.as_ref().and_then(|p| p.quota_bytes) {
-            Some(_) => self.used_bytes(&username)?,
-            None => 0,
+            Some(_) => self.used_bytes(c.username)?,
+            _ => 0,
         };
         let facts = CustomerFacts {
-            status,
-            password: &password,
-            expires_at: expires_at.as_deref().and_then(from_storage),
+            status: c.status,
+            password: c.password,
+            expires_at: c.expires_at,
             plan: plan.as_ref(),
             router_profile,
             used_bytes,
         };
-        write_user(self.conn, &username, &user_rows(&facts, &self.settings))
+        let rows = user_rows(&facts, &self.settings);
+        if fresh {
+            insert_user(self.conn, c.username, &rows)
+        } else {
+            write_user(self.conn, c.username, &rows)
+        }
     }
 
     pub fn refresh_customer(&mut self, id: CustomerId) -> Result<()> {

@@ -15,6 +15,7 @@ pub mod money;
 pub mod network;
 pub mod permission;
 pub mod plan;
+pub mod provisioning;
 pub mod radius;
 pub mod router;
 pub mod staff;

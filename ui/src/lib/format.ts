@@ -107,3 +107,23 @@ export function formatBytes(bytes: number): string {
   const text = unit === 0 || value >= 100 ? Math.round(value).toString() : value.toFixed(1).replace(".", ",");
   return `${text} ${units[unit]}`;
 }
+
+/**
+ * A data quota as plans advertise it: `10 GB` (×1000), or `10 GiB` when it was given in
+ * binary units; decimals with a comma (`1,5 GB`).
+ */
+export function formatQuota(bytes: number): string {
+  for (const [unit, size] of [["TiB", 2 ** 40], ["GiB", 2 ** 30], ["MiB", 2 ** 20]] as const) {
+    if (bytes >= size && bytes % size === 0) return `${formatNumber(bytes / size)} ${unit}`;
+  }
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  const rounded = Math.round(value * 100) / 100;
+  const [whole, fraction] = rounded.toFixed(2).replace(/0+$/, "").replace(/\.$/, "").split(".");
+  return `${formatNumber(Number(whole))}${fraction ? `,${fraction}` : ""} ${units[unit]}`;
+}

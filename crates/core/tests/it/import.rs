@@ -165,3 +165,57 @@ fn export_has_no_passwords_and_imports_back() {
         2
     );
 }
+
+#[test]
+fn a_search_matching_thousands_counts_up_to_the_cap_and_still_pages_in_order() {
+    let isp = Isp::new();
+    let mut csv = String::from("username,name,service_type\n");
+    for i in 0..5_050 {
+        // Names out of username order, so the page order is checked.
+        csv.push_str(&format!(
+            "pel{i:05},Pelanggan {:05},pppoe\n",
+            (i * 7919) % 5_050
+        ));
+    }
+    assert_eq!(
+        isp.db
+            .core
+            .import_customers(&isp.owner, &csv)
+            .unwrap()
+            .imported,
+        5_050
+    );
+    let page = isp
+        .db
+        .core
+        .search_customers(
+            &isp.owner,
+            &CustomerQuery {
+                text: "pel".into(),
+                page: 1,
+                page_size: 20,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert!(page.total_capped);
+    assert_eq!(page.total, u64::from(ispdesk_core::COUNT_CAP));
+    let names: Vec<String> = page.items.iter().map(|i| i.customer.name.clone()).collect();
+    let expected: Vec<String> = (0..20).map(|n| format!("Pelanggan {n:05}")).collect();
+    assert_eq!(names, expected);
+    let few = isp
+        .db
+        .core
+        .search_customers(
+            &isp.owner,
+            &CustomerQuery {
+                text: "Pelanggan 0001".into(),
+                page: 1,
+                page_size: 20,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert!(!few.total_capped);
+    assert_eq!(few.total, 10);
+}

@@ -17,6 +17,9 @@ const CODES: Record<ErrorCode, true> = {
   has_invoice_history: true,
   secrets_unavailable: true,
   import_invalid: true,
+  platform_unreachable: true,
+  invalid_pairing_code: true,
+  platform_refused: true,
   setup_already_done: true,
   database_locked: true,
   database_corrupt: true,
@@ -26,6 +29,16 @@ const CODES: Record<ErrorCode, true> = {
   backup_invalid: true,
   backup_failed: true,
   internal: true,
+  router_unreachable: true,
+  router_timeout: true,
+  router_login_failed: true,
+  router_certificate_unconfirmed: true,
+  router_certificate_changed: true,
+  router_tls_failed: true,
+  router_refused: true,
+  router_connection_lost: true,
+  router_not_configured: true,
+  router_not_api_mode: true,
 };
 
 /**

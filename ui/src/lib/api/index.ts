@@ -11,21 +11,60 @@ import type {
   AppStatus,
   BackupInfo,
   BackupSettings,
+  BandwidthInput,
+  BandwidthProfile,
+  BandwidthProfileId,
   ChangeOwnPassword,
   ChangeStaffRole,
   CompanyInput,
   CompanyProfile,
+  Customer,
+  CustomerId,
+  CustomerInput,
+  CustomerListItem,
+  CustomerQuery,
   DashboardSummary,
+  DeleteNetworkItem,
+  Edit,
+  ExportCustomers,
+  FilePath,
+  HotspotProfile,
+  HotspotProfileId,
+  HotspotServer,
+  HotspotServerId,
+  ImportPreview,
+  ImportSummary,
+  IpPool,
+  IpPoolId,
+  IpPoolInput,
   LoginInput,
   NewStaff,
   Page,
+  PlanId,
+  PlanInput,
+  PppoeProfile,
+  PppoeProfileId,
+  PppoeServer,
+  PppoeServerId,
+  ProfileInput,
+  RadiusSettings,
+  RadiusSettingsInput,
+  Ref,
   ResetStaffPassword,
   RestoreBackup,
+  Router,
+  RouterFilter,
+  RouterId,
+  RouterInput,
+  Save,
+  ServerInput,
+  ServicePlan,
   SessionInfo,
   SetBackupFolder,
   SetStaffActive,
   SetupInput,
   StaffUser,
+  UpdateCustomer,
 } from "./types";
 
 type SignedOutListener = (error: AppError) => void;
@@ -129,4 +168,175 @@ export function listBackups(): Promise<BackupInfo[]> {
 
 export function restoreBackup(input: RestoreBackup): Promise<null> {
   return call("restore_backup", { input });
+}
+
+// --- Subscribers (issue #3) ------------------------------------------------------------------
+
+export function listRouters(): Promise<Router[]> {
+  return call("list_routers");
+}
+
+export function createRouter(input: RouterInput): Promise<Router> {
+  return call("create_router", { input });
+}
+
+/** Empty secrets keep the saved ones. */
+export function updateRouter(input: Edit<RouterId, RouterInput>): Promise<Router> {
+  return call("update_router", { input });
+}
+
+/** Takes the router's pools, profiles and servers along; refused (`in_use`) while customers use it. */
+export function deleteRouter(input: Ref<RouterId>): Promise<null> {
+  return call("delete_router", { input });
+}
+
+export function listPools(query: RouterFilter): Promise<IpPool[]> {
+  return call("list_pools", { query });
+}
+
+export function createPool(input: IpPoolInput): Promise<IpPool> {
+  return call("create_pool", { input });
+}
+
+export function updatePool(input: Edit<IpPoolId, IpPoolInput>): Promise<IpPool> {
+  return call("update_pool", { input });
+}
+
+export function deletePool(input: Ref<IpPoolId>): Promise<null> {
+  return call("delete_pool", { input });
+}
+
+export function listBandwidthProfiles(): Promise<BandwidthProfile[]> {
+  return call("list_bandwidth_profiles");
+}
+
+export function createBandwidthProfile(input: BandwidthInput): Promise<BandwidthProfile> {
+  return call("create_bandwidth_profile", { input });
+}
+
+export function updateBandwidthProfile(input: Edit<BandwidthProfileId, BandwidthInput>): Promise<BandwidthProfile> {
+  return call("update_bandwidth_profile", { input });
+}
+
+export function deleteBandwidthProfile(input: Ref<BandwidthProfileId>): Promise<null> {
+  return call("delete_bandwidth_profile", { input });
+}
+
+export function listPppoeProfiles(query: RouterFilter): Promise<PppoeProfile[]> {
+  return call("list_pppoe_profiles", { query });
+}
+
+export function listHotspotProfiles(query: RouterFilter): Promise<HotspotProfile[]> {
+  return call("list_hotspot_profiles", { query });
+}
+
+export function listPppoeServers(query: RouterFilter): Promise<PppoeServer[]> {
+  return call("list_pppoe_servers", { query });
+}
+
+export function listHotspotServers(query: RouterFilter): Promise<HotspotServer[]> {
+  return call("list_hotspot_servers", { query });
+}
+
+export function savePppoeProfile(input: Save<PppoeProfileId, ProfileInput>): Promise<PppoeProfile> {
+  return call("save_pppoe_profile", { input });
+}
+
+export function saveHotspotProfile(input: Save<HotspotProfileId, ProfileInput>): Promise<HotspotProfile> {
+  return call("save_hotspot_profile", { input });
+}
+
+export function savePppoeServer(input: Save<PppoeServerId, ServerInput>): Promise<PppoeServer> {
+  return call("save_pppoe_server", { input });
+}
+
+export function saveHotspotServer(input: Save<HotspotServerId, ServerInput>): Promise<HotspotServer> {
+  return call("save_hotspot_server", { input });
+}
+
+export function deleteNetworkItem(input: DeleteNetworkItem): Promise<null> {
+  return call("delete_network_item", { input });
+}
+
+export function listPlans(): Promise<ServicePlan[]> {
+  return call("list_plans");
+}
+
+export function createPlan(input: PlanInput): Promise<ServicePlan> {
+  return call("create_plan", { input });
+}
+
+export function updatePlan(input: Edit<PlanId, PlanInput>): Promise<ServicePlan> {
+  return call("update_plan", { input });
+}
+
+export function deletePlan(input: Ref<PlanId>): Promise<null> {
+  return call("delete_plan", { input });
+}
+
+export function searchCustomers(query: CustomerQuery): Promise<Page<CustomerListItem>> {
+  return call("search_customers", { query });
+}
+
+export function getCustomer(input: Ref<CustomerId>): Promise<Customer> {
+  return call("get_customer", { input });
+}
+
+/** An empty password is generated by the host. */
+export function createCustomer(input: CustomerInput): Promise<Customer> {
+  return call("create_customer", { input });
+}
+
+/** An empty password keeps the saved one. */
+export function updateCustomer(input: UpdateCustomer): Promise<Customer> {
+  return call("update_customer", { input });
+}
+
+export function suspendCustomer(input: Ref<CustomerId>): Promise<Customer> {
+  return call("suspend_customer", { input });
+}
+
+/** Refused with `renew_required` when the paid period is over. */
+export function reactivateCustomer(input: Ref<CustomerId>): Promise<Customer> {
+  return call("reactivate_customer", { input });
+}
+
+export function renewCustomer(input: Ref<CustomerId>): Promise<Customer> {
+  return call("renew_customer", { input });
+}
+
+export function deactivateCustomer(input: Ref<CustomerId>): Promise<Customer> {
+  return call("deactivate_customer", { input });
+}
+
+/** Refused with `unpaid_invoices` or `has_invoice_history`. */
+export function deleteCustomer(input: Ref<CustomerId>): Promise<null> {
+  return call("delete_customer", { input });
+}
+
+/** The customer's password in clear (the viewing is logged). */
+export function revealCustomerPassword(input: Ref<CustomerId>): Promise<string> {
+  return call("reveal_customer_password", { input });
+}
+
+export function previewCustomerImport(input: FilePath): Promise<ImportPreview> {
+  return call("preview_customer_import", { input });
+}
+
+/** All rows or none: `import_invalid` lists every bad row. */
+export function importCustomers(input: FilePath): Promise<ImportSummary> {
+  return call("import_customers", { input });
+}
+
+/** Writes the customers matching the query (no passwords); resolves to the number of rows. */
+export function exportCustomers(input: ExportCustomers): Promise<number> {
+  return call("export_customers", { input });
+}
+
+export function radiusSettings(): Promise<RadiusSettings> {
+  return call("radius_settings");
+}
+
+export function updateRadiusSettings(input: RadiusSettingsInput): Promise<RadiusSettings> {
+  return call("update_radius_settings", { input });
 }

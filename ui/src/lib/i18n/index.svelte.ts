@@ -5,11 +5,23 @@
 
 import id from "./id.json";
 import en from "./en.json";
-import type { AppError, ErrorCode, FieldError, Permission, Role, ValidationCode } from "$lib/api/types";
+import type { AppError, CustomerStatus, ErrorCode, FieldError, Permission, Role, ServiceType, ValidationCode } from "$lib/api/types";
 
 type Messages = typeof id;
 const enHasEveryKeyOfId: Messages = en;
 const idHasEveryKeyOfEn: typeof en = id;
+
+/** The `params.entity` values of `in_use` errors (docs/commands.md), named in the user's words. */
+export type InUseEntity =
+  | "customers"
+  | "pppoe_profiles"
+  | "hotspot_profiles"
+  | "hotspot_servers"
+  | "pppoe_servers"
+  | "service_plans"
+  | "vouchers"
+  | "subscriptions"
+  | "voucher_batches";
 
 // Every code of the contract has its message (Rust tests read these two sections too).
 export const contractLabels: {
@@ -17,6 +29,9 @@ export const contractLabels: {
   validation: Record<ValidationCode, string>;
   roles: Record<Role, string>;
   permissions: Record<Permission, string>;
+  entities: Record<InUseEntity, string>;
+  service_types: Record<ServiceType, string>;
+  customer_status: Record<CustomerStatus, string>;
 } = id;
 
 export type Locale = "id" | "en";
@@ -100,12 +115,27 @@ export function errorText(error: AppError): string {
     // Name the missing right in the user's words, not the host's identifier.
     return t("error_details.forbidden_permission", { permission: tOr(`permissions.${permission}`, permission) });
   }
-  return t(`errors.${error.code}`, error.params);
+  const params: Params = { ...error.params };
+  // `in_use` names what still uses the record by its table; say it in the user's words.
+  if (error.code === "in_use" && params.entity !== undefined) {
+    params.entity = tOr(`entities.${params.entity}`, `${params.entity}`);
+  }
+  return t(`errors.${error.code}`, params);
+}
+
+/**
+ * For places with no field to put a message under (a toast, a dialog about a file): the field
+ * messages themselves for a validation error, otherwise `errorText`.
+ */
+export function problemText(error: AppError): string {
+  return error.code === "validation" && error.fields.length > 0 ? error.fields.map(fieldText).join(" ") : errorText(error);
 }
 
 /** The message under a field. */
 export function fieldText(error: FieldError): string {
-  return t(`validation.${error.code}`, error.params);
+  const params: Params = { ...error.params };
+  if (params.plan_type !== undefined) params.plan_type = tOr(`service_types.${params.plan_type}`, `${params.plan_type}`);
+  return t(`validation.${error.code}`, params);
 }
 
 document.documentElement.lang = initial;

@@ -1,6 +1,8 @@
 // The company profile rules of crates/domain/src/company.rs, mirrored for typing-time feedback.
 
 import type { CompanyInput, FieldError } from "$lib/api/types";
+import { parseRate } from "$lib/network/bandwidth";
+import { checkRouterName } from "$lib/network/rules";
 import { checkOptionalText, checkRequiredText, fieldError } from "$lib/staff/rules";
 
 export const NAME_MAX = 100;
@@ -24,4 +26,20 @@ export function checkCompany(input: CompanyInput): FieldError[] {
     ...(input.time_zone === "" ? [fieldError("time_zone", "required")] : []),
     ...(input.currency === "" ? [fieldError("currency", "required")] : []),
   ];
+}
+
+/** The RADIUS settings rules of crates/core/src/radius_settings.rs. */
+export function checkRadiusSettings(input: { isolir_rate_limit: string; isolir_address_list: string; interim_interval_s: string }): FieldError[] {
+  const errors: FieldError[] = [];
+  // A rate pair `up/down`, or one rate for both.
+  const parts = input.isolir_rate_limit.trim().split("/");
+  const rateOk = parts.length <= 2 && parts.every((p) => (parseRate(p) ?? 0) > 0);
+  if (!rateOk) errors.push(fieldError("isolir_rate_limit", "invalid_rate"));
+  const listError = checkRouterName("isolir_address_list", input.isolir_address_list.trim());
+  if (listError) errors.push(listError);
+  const interim = input.interim_interval_s.trim();
+  if (!(/^\+?[0-9]+$/.test(interim) && Number(interim) >= 60 && Number(interim) <= 3600)) {
+    errors.push(fieldError("interim_interval_s", "out_of_range", { min: "60", max: "3600" }));
+  }
+  return errors;
 }
