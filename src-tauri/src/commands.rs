@@ -95,6 +95,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         subscribers::export_customers,
         subscribers::radius_settings,
         subscribers::update_radius_settings,
+        subscribers::accounting_sessions,
+        subscribers::usage_by_plan,
         sync::sync_status,
         sync::pairing_info,
         sync::pair_platform,

@@ -104,6 +104,10 @@ fn export_bindings(dir: &Path) {
         ispdesk_sync::SyncStatus::export_all_to(dir)?;
         ispdesk_core::PairingInfo::export_all_to(dir)?;
         crate::sync::PairPlatform::export_all_to(dir)?;
+        Page::<ispdesk_core::AccountingSession>::export_all_to(dir)?;
+        ispdesk_core::SessionQuery::export_all_to(dir)?;
+        ispdesk_core::UsageQuery::export_all_to(dir)?;
+        ispdesk_core::PlanUsage::export_all_to(dir)?;
         // Routers live (issue #5)
         ispdesk_routers::ConnectionTest::export_all_to(dir)?;
         ispdesk_routers::RouterStatus::export_all_to(dir)?;

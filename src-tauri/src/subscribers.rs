@@ -157,3 +157,9 @@ command!(
 
 command!(radius_settings() -> RadiusSettings => |core, actor| core.radius_settings(actor));
 command!(update_radius_settings(input: RadiusSettingsInput) -> RadiusSettings => |core, actor| core.update_radius_settings(actor, &input));
+
+command!(
+    /// Accounting sessions: who is online now (per router), or a customer's history.
+    accounting_sessions(query: ispdesk_core::SessionQuery) -> Page<ispdesk_core::AccountingSession> => |core, actor| core.accounting_sessions(actor, &query)
+);
+command!(usage_by_plan(query: ispdesk_core::UsageQuery) -> Vec<ispdesk_core::PlanUsage> => |core, actor| core.usage_by_plan(actor, &query));

@@ -25,6 +25,7 @@ mod router_tasks;
 pub mod secrets;
 mod staff;
 pub mod sync;
+mod usage;
 
 pub use activity::{ActivityEntry, ActivityFacets, ActivityQuery, FacetStaff, Page};
 pub use auth::{Actor, LoginInput, Session, SessionInfo};
@@ -46,6 +47,7 @@ pub use router_import::{
 pub use router_tasks::RouterTask;
 pub use staff::{ChangeOwnPassword, ChangeStaffRole, ResetStaffPassword, SetStaffActive};
 pub use sync::{Pairing, PairingInfo, PendingPush};
+pub use usage::{AccountingSession, PlanUsage, SessionQuery, UsageQuery};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};

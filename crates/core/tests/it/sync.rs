@@ -232,3 +232,120 @@ fn the_feed_lands_in_radacct_once_and_refreshes_quotas() {
     );
     isp.assert_radius_consistent();
 }
+
+#[test]
+fn synced_accounting_shows_who_is_online_their_history_and_usage_per_plan() {
+    let isp = Isp::new();
+    isp.customer("budi");
+    isp.customer("siti");
+    let session = |seq: i64, user: &str, id: &str, stop: Option<&str>, out: i64| FeedEntry {
+        seq,
+        kind: FeedKind::Radacct,
+        data: json!({
+            "acctuniqueid": id, "acctsessionid": id, "username": user, "nasipaddress": "127.0.0.1",
+            "acctstarttime": format!("2026-11-23T0{seq}:00:00Z"), "acctstoptime": stop,
+            "acctinputoctets": 1000, "acctoutputoctets": out, "acctsessiontime": 60,
+            "framedipaddress": "10.10.0.9", "callingstationid": "AA:BB:CC:DD:EE:FF"
+        })
+        .as_object()
+        .unwrap()
+        .clone(),
+    };
+    let page = PullPage {
+        entries: vec![
+            session(1, "budi", "b1", Some("2026-11-23T01:30:00Z"), 5_000),
+            session(2, "budi", "b2", None, 7_000),
+            session(3, "siti", "s1", None, 2_000),
+            session(4, "stranger", "x1", None, 1),
+        ],
+        next_cursor: 4,
+        more: false,
+    };
+    isp.db.core.apply_pull(&page).unwrap();
+    let online = isp
+        .db
+        .core
+        .accounting_sessions(
+            &isp.owner,
+            &ispdesk_core::SessionQuery {
+                router_id: Some(isp.router.id),
+                online_only: true,
+                page: 1,
+                page_size: 50,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let users: Vec<&str> = online.items.iter().map(|s| s.username.as_str()).collect();
+    assert_eq!(
+        users,
+        ["stranger", "siti", "budi"],
+        "newest first, all on this router"
+    );
+    assert_eq!(
+        online.items[2].customer_name.as_deref(),
+        Some("Pelanggan budi")
+    );
+    assert_eq!(online.items[2].router_name.as_deref(), Some("Router pusat"));
+    assert_eq!(
+        online.items[0].customer_id, None,
+        "an unknown username is still shown"
+    );
+    let budi = isp
+        .db
+        .core
+        .search_customers(
+            &isp.owner,
+            &ispdesk_core::CustomerQuery {
+                text: "budi".into(),
+                page: 1,
+                page_size: 1,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .items[0]
+        .customer
+        .id;
+    let history = isp
+        .db
+        .core
+        .accounting_sessions(
+            &isp.owner,
+            &ispdesk_core::SessionQuery {
+                customer_id: Some(budi),
+                page: 1,
+                page_size: 50,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(history.total, 2);
+    assert_eq!(history.items[1].bytes_out, 5_000);
+    assert!(history.items[1].stopped_at.is_some());
+    let usage = isp
+        .db
+        .core
+        .usage_by_plan(
+            &isp.owner,
+            &ispdesk_core::UsageQuery {
+                from: "2026-11-23T00:00:00Z".parse().unwrap(),
+                to: "2026-11-24T00:00:00Z".parse().unwrap(),
+            },
+        )
+        .unwrap();
+    let ppp = usage
+        .iter()
+        .find(|u| u.plan_id == Some(isp.pppoe_plan.id))
+        .unwrap();
+    assert_eq!((ppp.customers, ppp.sessions, ppp.bytes_out), (2, 3, 14_000));
+    let reseller = isp
+        .db
+        .staff(&isp.owner, "agen", ispdesk_domain::Role::Reseller);
+    assert!(
+        isp.db
+            .core
+            .accounting_sessions(&reseller, &ispdesk_core::SessionQuery::default())
+            .is_err()
+    );
+}
