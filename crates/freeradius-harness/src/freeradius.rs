@@ -44,6 +44,8 @@ pub struct FreeRadius {
     env: Vec<(&'static str, String)>,
     auth_port: u16,
     acct_port: u16,
+    /// `-X` (full debug output) rather than `-f` (foreground, normal logging).
+    debug: bool,
     daemon: Option<Daemon>,
 }
 
@@ -191,6 +193,7 @@ impl FreeRadius {
             env: Vec::new(),
             auth_port: 0,
             acct_port: 0,
+            debug: true,
             daemon: None,
         })
     }
@@ -212,8 +215,14 @@ impl FreeRadius {
             write_file(&site_path, &site)?;
 
             let mut command = Command::new(FREERADIUS);
+            if self.debug {
+                command.arg("-X");
+            } else {
+                // Foreground, normal log level to stdout: what a production server does,
+                // for benchmarks (`-X` logs every query and attribute, and is single-threaded).
+                command.args(["-f", "-l", "stdout"]);
+            }
             command
-                .arg("-X")
                 .arg("-d")
                 .arg(&self.raddb)
                 .current_dir(self.dir.path())
@@ -247,6 +256,13 @@ impl FreeRadius {
             daemon.stop();
         }
         self.start()
+    }
+
+    /// Whether the server runs with `-X` (the default: full debug output, one thread) or
+    /// as in production (`-f`, normal logging, its thread pool). Takes effect at the next
+    /// [`FreeRadius::restart`]; [`FreeRadius::log`] then holds far less.
+    pub fn set_debug(&mut self, debug: bool) {
+        self.debug = debug;
     }
 
     /// A router sending from `source` (in 127.0.0.0/8) with its `nas` row's secret.
