@@ -15,7 +15,8 @@ declare global {
 mockWindows("main");
 const backend = new FakeBackend(window.__E2E_SCENARIO__ ?? { kind: "ready" });
 window.__fake = backend;
-mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown> | undefined));
+// Events are mocked too, so the fake host can push `sync-status` as the real one does.
+mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown> | undefined), { shouldMockEvents: true });
 
 // Only now start the app, so its first `app_status` reaches the fake.
 await import("../src/main");

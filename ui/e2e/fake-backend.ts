@@ -20,11 +20,12 @@ import type {
   StaffUser,
 } from "../src/lib/api/types";
 import { appError, fail, invalid, newId, Rejection } from "./fake-common";
+import { FakeLive, type LiveScenario } from "./fake-live";
 import { FakeSubscribers } from "./fake-subscribers";
 import { checkCompany } from "../src/lib/settings/rules";
 import { checkPassword, checkRequiredText, checkUsername, normalizeUsername } from "../src/lib/staff/rules";
 
-export type Scenario = {
+export type Scenario = LiveScenario & {
   kind: "fresh" | "ready" | "db_error";
   /** `ready`: who is already signed in (otherwise the login screen). */
   signedInAs?: Role;
@@ -106,6 +107,8 @@ export class FakeBackend {
   private injected = new Map<string, AppError>();
   /** Routers, network, plans, customers and RADIUS settings (issue #3). */
   readonly subscribers: FakeSubscribers;
+  /** Platform pairing and sync, accounting, live routers (issues #4 and #5). */
+  readonly live: FakeLive;
 
   constructor(readonly scenario: Scenario) {
     this.subscribers = new FakeSubscribers({
@@ -114,6 +117,16 @@ export class FakeBackend {
       log: (...args) => this.log(...args),
     });
     this.subscribers.files = { ...(scenario.files ?? {}) };
+    this.live = new FakeLive(
+      {
+        require: (permission) => this.require(permission),
+        requireAny: (permissions) => this.requireAny(permissions),
+        log: (...args) => this.log(...args),
+        me: () => this.me(),
+      },
+      this.subscribers,
+      scenario,
+    );
     if (scenario.kind === "ready") this.seed();
   }
 
@@ -197,7 +210,7 @@ export class FakeBackend {
       case "plugin:dialog|save":
         return this.scenario.dialogSaveFile ?? null;
       default: {
-        const handled = this.subscribers.run(cmd, args);
+        const handled = this.subscribers.run(cmd, args) ?? this.live.run(cmd, args);
         if (handled) return handled.value;
         return fail("internal", `unknown command ${cmd}`);
       }
@@ -239,6 +252,7 @@ export class FakeBackend {
       this.dashboard = { customers_total: 248, customers_active: 231, routers: 3, unpaid_invoices: 17, revenue_this_month: 12_450_000 };
       this.subscribers.seed(this.scenario.customers ?? 250);
     }
+    this.live.seed();
     this.seedActivity();
     if (!this.scenario.noBackupFolder) {
       this.backupFolder = "D:\\Cadangan ispdesk";
@@ -287,6 +301,8 @@ export class FakeBackend {
   }
 
   private log(action: string, entity: string, entityId: string | null, summary: string, oldValues: JsonValue | null, newValues: JsonValue | null): void {
+    // A change to synced data waits in the outbox for the platform; signing in and out does not.
+    if (!["login", "logout", "login_failed"].includes(action)) this.live?.changed();
     const me = this.staff.find((s) => s.id === this.sessionStaffId);
     this.activity.unshift({
       id: newId(),

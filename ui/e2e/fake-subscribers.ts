@@ -63,8 +63,8 @@ export type Host = {
   log(action: string, entity: string, entityId: string | null, summary: string, oldValues: JsonValue | null, newValues: JsonValue | null): void;
 };
 
-type StoredRouter = Router & { radius_secret: string | null; api_password: string | null };
-type StoredCustomer = Customer & { password: string };
+export type StoredRouter = Router & { radius_secret: string | null; api_password: string | null };
+export type StoredCustomer = Customer & { password: string };
 
 const READ_ROUTERS: Permission[] = ["manage_routers", "manage_customers", "manage_ip_pools", "manage_bandwidth_profiles", "manage_router_scripts"];
 const READ_BANDWIDTH: Permission[] = ["manage_bandwidth_profiles", "manage_service_plans", "manage_routers"];

@@ -39,6 +39,39 @@ function check(format) {
   assert.equal(format.formatNumber(1234567), "1.234.567");
   assert.equal(format.formatBytes(3_481_600), "3,3 MB");
   assert.equal(format.formatBytes(512), "512 B");
+  // Bytes (accounting, online users): binary steps, one decimal below 100, a comma.
+  for (const [bytes, text] of [[0, "0 B"], [1023, "1023 B"], [1536, "1,5 KB"], [121_634_816, "116 MB"], [1_610_612_736, "1,5 GB"], [9_878_704_128, "9,2 GB"], [3 * 2 ** 40, "3,0 TB"]]) {
+    assert.equal(format.formatBytes(bytes), text, `formatBytes(${bytes})`);
+  }
+  // Speeds: decimal, as networks count.
+  for (const [bps, text] of [[0, "0 bps"], [999, "999 bps"], [850_000, "850 kbps"], [12_400_000, "12,4 Mbps"], [38_000_000, "38 Mbps"], [1_250_000_000, "1,3 Gbps"]]) {
+    assert.equal(format.formatBitRate(bps), text, `formatBitRate(${bps})`);
+  }
+  const id = { d: "hari", h: "jam", m: "mnt", s: "dtk" };
+  for (const [seconds, text] of [[0, "0 dtk"], [59, "59 dtk"], [725, "12 mnt 5 dtk"], [7_200, "2 jam"], [50_700, "14 jam 5 mnt"], [2_005_020, "23 hari 4 jam"], [86_460, "1 hari"]]) {
+    assert.equal(format.formatDuration(seconds, id), text, `formatDuration(${seconds})`);
+  }
+  assert.equal(format.formatPercent(42.4), "42%");
+  assert.equal(format.formatPercent(7.5), "7,5%");
+  // Times of day and "since" in the ISP's zone, never the PC's.
+  assert.equal(format.formatClock("2026-11-23T03:42:09Z", "Asia/Jakarta"), "10:42");
+  assert.equal(format.formatClock("2026-11-23T03:42:09Z", "Asia/Jayapura", true), "12:42:09");
+  const now = new Date("2026-11-23T07:05:00Z");
+  assert.equal(format.formatSince("2026-11-23T03:42:00Z", "Asia/Jakarta", now), "10:42");
+  assert.equal(format.formatSince("2026-11-22T16:59:00Z", "Asia/Jakarta", now), "22/11/2026 23:59");
+  // Calendar days of the ISP: midnight WIB is 17:00 UTC the day before; WIT 15:00.
+  assert.equal(format.isoDateIn("2026-11-23T17:30:00Z", "Asia/Jakarta"), "2026-11-24");
+  assert.equal(format.startOfDayUtc("2026-11-01", "Asia/Jakarta"), "2026-10-31T17:00:00.000Z");
+  assert.equal(format.startOfDayUtc("2026-11-01", "Asia/Jayapura"), "2026-10-31T15:00:00.000Z");
+  assert.equal(format.startOfDayUtc("2026-03-29", "Europe/London"), "2026-03-29T00:00:00.000Z");
+  assert.equal(format.startOfDayUtc("2026-03-30", "Europe/London"), "2026-03-29T23:00:00.000Z");
+  assert.equal(format.addDays("2026-02-28", 1), "2026-03-01");
+  assert.equal(format.addDays("2026-01-01", -1), "2025-12-31");
+  assert.equal(format.monthStart("2026-01-15", -1), "2025-12-01");
+  assert.equal(format.formatCalendarDate("2026-11-01"), "01/11/2026");
+  for (const [text, iso] of [["01/11/2026", "2026-11-01"], ["1/2/2026", "2026-02-01"], ["31.01.2025", "2025-01-31"], ["29-02-2028", "2028-02-29"], ["31/02/2025", null], ["2026-11-01", null], ["", null]]) {
+    assert.equal(format.parseCalendarDate(text), iso, `parseCalendarDate(${JSON.stringify(text)})`);
+  }
 }
 
 let harness;

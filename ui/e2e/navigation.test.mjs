@@ -16,15 +16,18 @@ after(async () => {
 const NETWORK = ["Router", "Kolam IP", "Profil bandwidth", "PPPoE & Hotspot"];
 const EXPECTED = {
   owner: {
-    groups: ["Ringkasan", "Pelanggan", "Jaringan", "Pengaturan"],
-    entries: ["Dasbor", "Pelanggan", "Paket layanan", ...NETWORK, "Staf", "Log aktivitas", "Profil usaha", "Cadangan", "RADIUS & Isolir"],
+    groups: ["Ringkasan", "Pelanggan", "Jaringan", "Laporan", "Pengaturan"],
+    entries: ["Dasbor", "Pelanggan", "Pengguna online", "Paket layanan", ...NETWORK, "Pemakaian paket", "Staf", "Log aktivitas", "Profil usaha", "Cadangan", "RADIUS & Isolir", "Platform"],
   },
   admin: {
-    groups: ["Ringkasan", "Pelanggan", "Jaringan", "Pengaturan"],
-    entries: ["Dasbor", "Pelanggan", "Paket layanan", ...NETWORK, "Staf", "Log aktivitas"],
+    groups: ["Ringkasan", "Pelanggan", "Jaringan", "Laporan", "Pengaturan"],
+    entries: ["Dasbor", "Pelanggan", "Pengguna online", "Paket layanan", ...NETWORK, "Pemakaian paket", "Staf", "Log aktivitas"],
   },
-  technician: { groups: ["Ringkasan", "Pelanggan", "Jaringan"], entries: ["Dasbor", "Pelanggan", ...NETWORK] },
-  cashier: { groups: ["Ringkasan", "Pelanggan"], entries: ["Dasbor", "Pelanggan"] },
+  technician: {
+    groups: ["Ringkasan", "Pelanggan", "Jaringan", "Laporan"],
+    entries: ["Dasbor", "Pelanggan", "Pengguna online", ...NETWORK, "Pemakaian paket"],
+  },
+  cashier: { groups: ["Ringkasan", "Pelanggan", "Laporan"], entries: ["Dasbor", "Pelanggan", "Pengguna online", "Pemakaian paket"] },
   reseller: { groups: ["Ringkasan"], entries: ["Dasbor"] },
 };
 
@@ -39,7 +42,7 @@ for (const [role, expected] of Object.entries(EXPECTED)) {
     assert.match(await page.locator("header").textContent(), new RegExp(ROLE_LABELS[role]));
 
     // A screen this role may not open, asked for by URL, falls back to the dashboard.
-    for (const [entry, hash] of [["Cadangan", "backups"], ["Router", "routers"], ["Paket layanan", "plans"], ["RADIUS & Isolir", "radius"]]) {
+    for (const [entry, hash] of [["Cadangan", "backups"], ["Router", "routers"], ["Paket layanan", "plans"], ["RADIUS & Isolir", "radius"], ["Platform", "platform"], ["Pengguna online", "online"]]) {
       if (expected.entries.includes(entry)) continue;
       await page.evaluate((h) => (location.hash = `#/${h}`), hash);
       await page.waitForTimeout(100);

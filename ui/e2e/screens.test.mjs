@@ -164,6 +164,9 @@ test("english: the shell, every settings screen and the network screens are tran
     ["IP pools", "pools-en"],
     ["Bandwidth profiles", "bandwidth-en"],
     ["PPPoE & Hotspot", "pppoe-hotspot-en"],
+    ["Online users", "online-users-en"],
+    ["Usage per plan", "usage-en"],
+    ["Platform", "platform-en"],
   ];
   for (const [entry, shot] of screens) {
     await go(page, entry);

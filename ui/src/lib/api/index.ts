@@ -2,8 +2,26 @@
 // takes its arguments as one object named `input` (or `query`), exactly as the host declares.
 
 import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import { toAppError } from "./errors";
 import type {
+  AccountingSession,
+  ApplyReport,
+  ConfirmCertificate,
+  ConnectionTest,
+  Diff,
+  DisconnectSession,
+  OnlineSession,
+  PairingInfo,
+  PairPlatform,
+  PlanUsage,
+  ProvisioningRequest,
+  RouterImportPreview,
+  RouterImportResult,
+  RouterStatus,
+  SessionQuery,
+  SyncStatus,
+  UsageQuery,
   ActivityEntry,
   ActivityFacets,
   ActivityQuery,
@@ -339,4 +357,97 @@ export function radiusSettings(): Promise<RadiusSettings> {
 
 export function updateRadiusSettings(input: RadiusSettingsInput): Promise<RadiusSettings> {
   return call("update_radius_settings", { input });
+}
+
+// --- Platform and sync (issue #4) ------------------------------------------------------------
+
+/** The sync state for the top bar (also pushed as the `sync-status` event, see `onSyncStatus`). */
+export function syncStatus(): Promise<SyncStatus> {
+  return call("sync_status");
+}
+
+/**
+ * Calls `listener` with every `sync-status` event the host sends; resolves to the function
+ * that stops listening.
+ */
+export function onSyncStatus(listener: (status: SyncStatus) => void): Promise<() => void> {
+  return listen<SyncStatus>("sync-status", (event) => listener(event.payload));
+}
+
+export function pairingInfo(): Promise<PairingInfo | null> {
+  return call("pairing_info");
+}
+
+/** Exchanges the one-time code for this PC's device token. */
+export function pairPlatform(input: PairPlatform): Promise<PairingInfo> {
+  return call("pair_platform", { input });
+}
+
+/** Stops syncing with the platform; the data stays on this PC. */
+export function unpairPlatform(): Promise<null> {
+  return call("unpair_platform");
+}
+
+/** Syncs now instead of at the next interval (the result arrives as a `sync-status` event). */
+export function syncNow(): Promise<null> {
+  return call("sync_now");
+}
+
+/** Accounting sessions, newest first. */
+export function accountingSessions(query: SessionQuery): Promise<Page<AccountingSession>> {
+  return call("accounting_sessions", { query });
+}
+
+/** Bytes per plan over sessions that started in `[from, to)` (UTC). */
+export function usageByPlan(query: UsageQuery): Promise<PlanUsage[]> {
+  return call("usage_by_plan", { query });
+}
+
+// --- Routers live (issue #5) -----------------------------------------------------------------
+
+/** Certificate questions are answers (`certificate_unconfirmed` / `certificate_changed`), not errors. */
+export function testRouterConnection(input: Ref<RouterId>): Promise<ConnectionTest> {
+  return call("test_router_connection", { input });
+}
+
+/** Pins the router's TLS certificate; resolves to the fingerprint as stored. */
+export function confirmRouterCertificate(input: ConfirmCertificate): Promise<string> {
+  return call("confirm_router_certificate", { input });
+}
+
+/** The poller's latest reading (answered from memory); `null` when the router is not watched. */
+export function routerStatus(input: Ref<RouterId>): Promise<RouterStatus | null> {
+  return call("router_status", { input });
+}
+
+export function routerStatuses(): Promise<RouterStatus[]> {
+  return call("router_statuses");
+}
+
+/** Read from the router now. */
+export function routerOnlineUsers(input: Ref<RouterId>): Promise<OnlineSession[]> {
+  return call("router_online_users", { input });
+}
+
+/** `not_found` when the session had already ended. */
+export function disconnectRouterSession(input: DisconnectSession): Promise<null> {
+  return call("disconnect_router_session", { input });
+}
+
+export function previewRouterImport(input: Ref<RouterId>): Promise<RouterImportPreview> {
+  return call("preview_router_import", { input });
+}
+
+/** All or nothing: `import_invalid` lists every rejected account (`params.username`). */
+export function importRouterCustomers(input: Ref<RouterId>): Promise<RouterImportResult> {
+  return call("import_router_customers", { input });
+}
+
+export function previewRouterProvisioning(input: ProvisioningRequest): Promise<Diff> {
+  return call("preview_router_provisioning", { input });
+}
+
+/** One failing item never stops the rest: each is in `failures`. `router_not_api_mode` for a RADIUS router. */
+export function applyRouterProvisioning(input: ProvisioningRequest): Promise<ApplyReport> {
+  return call("apply_router_provisioning", { input });
 }

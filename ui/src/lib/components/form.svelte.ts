@@ -9,6 +9,8 @@ import { fieldText } from "$lib/i18n/index.svelte";
 let nextId = 0;
 
 type ServerError = { error: FieldError; value: unknown };
+/** A host error that is not a validation code but belongs under one field (e.g. a refused pairing code). */
+type ServerMessage = { text: () => string; value: unknown };
 
 export class Form<T extends Record<string, string>> {
   readonly id = `form${++nextId}`;
@@ -18,6 +20,7 @@ export class Form<T extends Record<string, string>> {
   submitted = $state(false);
   busy = $state(false);
   #server: Record<string, ServerError> = $state({});
+  #messages: Record<string, ServerMessage> = $state({});
   readonly #check: (values: T) => FieldError[];
 
   constructor(initial: T, check: (values: T) => FieldError[]) {
@@ -51,6 +54,8 @@ export class Form<T extends Record<string, string>> {
   error(field: keyof T & string): string | undefined {
     const server = this.#server[field];
     if (server && server.value === this.values[field]) return fieldText(server.error);
+    const message = this.#messages[field];
+    if (message && message.value === this.values[field]) return message.text();
     if (!this.touched[field] && !this.submitted) return undefined;
     const client = this.clientErrors.find((e) => e.field === field);
     return client ? fieldText(client) : undefined;
@@ -74,7 +79,17 @@ export class Form<T extends Record<string, string>> {
       }
     }
     this.#server = next;
+    this.#messages = {};
     return unmatched;
+  }
+
+  /**
+   * Shows `text` under `field` until its value changes: for host errors that are about one
+   * field without being a validation code. `text` is called on every render, so it follows
+   * the language.
+   */
+  setFieldMessage(field: keyof T & string, text: () => string): void {
+    this.#messages = { ...this.#messages, [field]: { text, value: this.values[field] } };
   }
 
   hasServerError(field: keyof T & string): boolean {
@@ -88,6 +103,7 @@ export class Form<T extends Record<string, string>> {
     this.#edited = {};
     this.submitted = false;
     this.#server = {};
+    this.#messages = {};
   }
 }
 

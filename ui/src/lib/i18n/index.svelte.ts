@@ -5,6 +5,7 @@
 
 import id from "./id.json";
 import en from "./en.json";
+import { formatDuration } from "$lib/format";
 import type { AppError, CustomerStatus, ErrorCode, FieldError, Permission, Role, ServiceType, ValidationCode } from "$lib/api/types";
 
 type Messages = typeof id;
@@ -136,6 +137,11 @@ export function fieldText(error: FieldError): string {
   const params: Params = { ...error.params };
   if (params.plan_type !== undefined) params.plan_type = tOr(`service_types.${params.plan_type}`, `${params.plan_type}`);
   return t(`validation.${error.code}`, params);
+}
+
+/** A duration in the user's language: `3 hari 4 jam` / `3 d 4 h`. */
+export function durationText(seconds: number): string {
+  return formatDuration(seconds, { d: t("units.duration_d"), h: t("units.duration_h"), m: t("units.duration_m"), s: t("units.duration_s") });
 }
 
 document.documentElement.lang = initial;

@@ -43,3 +43,18 @@ export function checkRadiusSettings(input: { isolir_rate_limit: string; isolir_a
   }
   return errors;
 }
+
+/** The pairing form (crates/sync/src/client.rs takes an http(s) address; the code is case-insensitive). */
+export function checkPairing(input: { platform_url: string; code: string; device_name: string }): FieldError[] {
+  return [
+    ...checkRequiredText("platform_url", input.platform_url, 300),
+    ...checkRequiredText("code", input.code, 64),
+    ...checkOptionalText("device_name", input.device_name, NAME_MAX),
+  ];
+}
+
+/** `cloud.ispdesk.id` → `https://cloud.ispdesk.id`: an address typed without its scheme is HTTPS. */
+export function normalizePlatformUrl(raw: string): string {
+  const url = raw.trim().replace(/\/+$/, "");
+  return /^https?:\/\//i.test(url) ? url : `https://${url}`;
+}
