@@ -6,7 +6,10 @@
 //!    in every tenant), FreeRADIUS with the platform's configuration in production mode
 //!    (`-f`, its thread pool; not `-X`), Access-Requests (PAP) from the 10 tenants' routers
 //!    at once — with `radclient` in parallel (throughput), and with a small UDP client
-//!    that times every request (p50/p99 latency).
+//!    that times every request (p50/p99 latency). Each run also prints the CPU time
+//!    FreeRADIUS, PostgreSQL and the load generator spent per request (where the time
+//!    goes, whatever else runs) and how much CPU other processes took meanwhile (other
+//!    builds share these 2 cores; the load average counts our own busy threads too).
 //!
 //! `cargo bench -p ispdesk-cloud --bench platform` (env `BENCH_REQUESTS`, default 30,000
 //! Access-Requests per method). Prints a table to record in BENCHMARKS.md.
@@ -31,6 +34,11 @@ const SECRET: &str = "bench-secret";
 /// radclient processes, each sending for half of the routers (radclient costs CPU too,
 /// on the same two cores).
 const RADCLIENTS: usize = 2;
+/// Requests each radclient keeps in flight (`-p`). radclient's own CPU per request falls
+/// as it keeps more in flight (measured here: ~500 µs at 16, ~270 at 64, ~190 at 128,
+/// ~130 at 256), and every microsecond it takes is one the server does not get: at 64 it
+/// took a quarter of the two cores.
+const RADCLIENT_IN_FLIGHT: usize = 128;
 const STAMP: &str = "2026-01-05T08:00:00.000Z";
 
 fn router_ip(tenant: u32) -> Ipv4Addr {
@@ -173,6 +181,113 @@ impl Platform {
     }
 }
 
+/// The 1-minute load average: other work on the machine skews every figure.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|t| t.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".into())
+}
+
+/// `/proc/<pid>/stat`: (parent pid, own user + system ticks, reaped children's ticks).
+fn proc_stat(pid: &str) -> Option<(u32, u64, u64)> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which may hold spaces: state, ppid, … utime (12th),
+    // stime, cutime, cstime.
+    let fields: Vec<&str> = text[text.rfind(')')? + 2..].split(' ').collect();
+    let field = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok());
+    Some((
+        u32::try_from(field(1)?).ok()?,
+        field(11)? + field(12)?,
+        field(13)? + field(14)?,
+    ))
+}
+
+/// CPU time of what serves RADIUS, of what loads it, and of the whole machine, between
+/// two readings.
+#[derive(Clone, Copy, Default)]
+struct CpuTicks {
+    freeradius: u64,
+    postgres: u64,
+    /// This process (the UDP client's tasks; the platform's server idles meanwhile) and
+    /// the children it reaped (the radclient processes).
+    load: u64,
+    /// Every CPU's busy time (`/proc/stat`): what is not ours is other work on the machine.
+    machine: u64,
+}
+
+/// Linux reports `/proc` times in USER_HZ, 100 on every architecture we run on.
+const USER_HZ: f64 = 100.0;
+
+impl CpuTicks {
+    /// `postmaster`: PostgreSQL's server process, whose children are the backends (their
+    /// time while they run, and the reaped ones' in the postmaster's children time).
+    fn read(freeradius: Option<u32>, postmaster: Option<u32>) -> CpuTicks {
+        let mut ticks = CpuTicks::default();
+        if let Some((_, own, _)) = freeradius.and_then(|p| proc_stat(&p.to_string())) {
+            ticks.freeradius = own;
+        }
+        if let Some(postmaster) = postmaster {
+            if let Some((_, own, reaped)) = proc_stat(&postmaster.to_string()) {
+                ticks.postgres = own + reaped;
+            }
+            let entries = std::fs::read_dir("/proc").into_iter().flatten().flatten();
+            for entry in entries {
+                let name = entry.file_name();
+                let Some(pid) = name
+                    .to_str()
+                    .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
+                else {
+                    continue;
+                };
+                if let Some((parent, own, _)) = proc_stat(pid)
+                    && parent == postmaster
+                {
+                    ticks.postgres += own;
+                }
+            }
+        }
+        if let Some((_, own, reaped)) = proc_stat("self") {
+            ticks.load = own + reaped;
+        }
+        // cpu  user nice system idle iowait irq softirq steal …
+        if let Some(line) = std::fs::read_to_string("/proc/stat")
+            .ok()
+            .and_then(|t| t.lines().next().map(str::to_owned))
+        {
+            let n: Vec<u64> = line
+                .split_whitespace()
+                .skip(1)
+                .filter_map(|f| f.parse().ok())
+                .collect();
+            let idle = n.get(3).copied().unwrap_or(0) + n.get(4).copied().unwrap_or(0);
+            ticks.machine = n.iter().take(8).sum::<u64>().saturating_sub(idle);
+        }
+        ticks
+    }
+
+    /// "CPU per request: FreeRADIUS … µs, PostgreSQL … µs, load generator … µs; other
+    /// work on the machine … % of a core".
+    fn per_request(self, before: CpuTicks, requests: u32, elapsed: Duration) -> String {
+        let us = |after: u64, before: u64| {
+            after.saturating_sub(before) as f64 / USER_HZ * 1e6 / f64::from(requests.max(1))
+        };
+        let ours = (self.freeradius + self.postgres + self.load)
+            .saturating_sub(before.freeradius + before.postgres + before.load);
+        let others = self
+            .machine
+            .saturating_sub(before.machine)
+            .saturating_sub(ours);
+        format!(
+            "CPU per request: FreeRADIUS {:.0} µs, PostgreSQL {:.0} µs, load generator {:.0} µs; other work on the machine meanwhile: {:.0} % of a core",
+            us(self.freeradius, before.freeradius),
+            us(self.postgres, before.postgres),
+            us(self.load, before.load),
+            others as f64 / USER_HZ / elapsed.as_secs_f64().max(1e-3) * 100.0,
+        )
+    }
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -296,9 +411,9 @@ async fn radclient_load(radius: &FreeRadius, requests: u32) -> Result<(Duration,
     for file in &files {
         children.push(
             tokio::process::Command::new("/usr/bin/radclient")
-                .args([
-                    "-q", "-s", "-c", "1", "-p", "64", "-r", "3", "-t", "3", "-f",
-                ])
+                .args(["-q", "-s", "-c", "1", "-r", "3", "-t", "3", "-p"])
+                .arg(RADCLIENT_IN_FLIGHT.to_string())
+                .arg("-f")
                 .arg(file)
                 .arg("-d")
                 .arg(radius.config_dir())
@@ -451,15 +566,23 @@ async fn run(requests: u32) -> Result<()> {
         "{reply:?}"
     );
 
+    let postmaster = std::fs::read_to_string(pg.dir().join("data/postmaster.pid"))
+        .ok()
+        .and_then(|t| t.lines().next().and_then(|l| l.trim().parse::<u32>().ok()));
+    let cpu = || CpuTicks::read(radius.pid(), postmaster);
+
+    let (load, before) = (load_average(), cpu());
     let (elapsed, approved, other) = radclient_load(&radius, requests).await?;
     println!(
-        "radclient: {requests} Access-Requests from {TENANTS} routers ({RADCLIENTS} radclient processes, 64 in flight each): {:.2} s, {:.0} req/s, {approved} accepted, {other} rejected or lost",
+        "radclient: {requests} Access-Requests from {TENANTS} routers ({RADCLIENTS} radclient processes, {RADCLIENT_IN_FLIGHT} in flight each), load {load}: {:.2} s, {:.0} req/s, {approved} accepted, {other} rejected or lost; {}",
         elapsed.as_secs_f64(),
         f64::from(approved) / elapsed.as_secs_f64(),
+        cpu().per_request(before, requests, elapsed),
     );
 
     let server_addr = SocketAddr::from((Ipv4Addr::LOCALHOST, radius.auth_port()));
     for window in [4usize, 16] {
+        let (load, before) = (load_average(), cpu());
         let began = Instant::now();
         let mut tasks = Vec::new();
         for tenant in 0..TENANTS {
@@ -481,12 +604,13 @@ async fn run(requests: u32) -> Result<()> {
         let elapsed = began.elapsed();
         latencies.sort();
         println!(
-            "udp client: {requests} Access-Requests, {} in flight: {:.0} req/s; latency p50 {}, p99 {}, max {}; {rejected} rejected, {lost} lost",
+            "udp client: {requests} Access-Requests, {} in flight, load {load}: {:.0} req/s; latency p50 {}, p99 {}, max {}; {rejected} rejected, {lost} lost; {}",
             window * TENANTS as usize,
             f64::from(requests) / elapsed.as_secs_f64(),
             ms(percentile(&latencies, 0.5)),
             ms(percentile(&latencies, 0.99)),
             ms(percentile(&latencies, 1.0)),
+            cpu().per_request(before, requests, elapsed),
         );
     }
     radius.set_debug(true);

@@ -1,6 +1,6 @@
 //! A throwaway PostgreSQL: a fresh cluster in a temporary directory, owned by the
-//! `postgres` user when the tests run as root, served on a free port of 127.0.0.1 with
-//! fsync off, trusting every local connection.
+//! `postgres` user when the tests run as root, served on a free port of 127.0.0.1 and on a
+//! Unix socket in that directory, with fsync off, trusting every local connection.
 
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
@@ -115,6 +115,12 @@ impl PgServer {
     /// The address PostgreSQL listens on.
     pub fn host(&self) -> &str {
         "127.0.0.1"
+    }
+
+    /// The directory of PostgreSQL's Unix socket (`.s.PGSQL.<port>`): libpq takes it as
+    /// the host, for clients on this machine.
+    pub fn socket_dir(&self) -> PathBuf {
+        self.dir.path().join("sockets")
     }
 
     pub fn port(&self) -> u16 {

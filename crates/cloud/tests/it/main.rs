@@ -58,6 +58,7 @@ fn main() {
         radius::a_router_added_later_is_served_after_the_reload,
         radius::freeradius_role_reads_only_what_it_needs,
         radius::the_configuration_signs_every_reply,
+        radius::freeradius_uses_its_prepared_statements_and_whole_pool,
         property::incremental_radius_rows_equal_a_rebuild,
     ];
     let trials = all

@@ -297,6 +297,7 @@ async fn run_case(
     let incremental = ispdesk_cloud::radius::snapshot(&**client, tenant)
         .await
         .map_err(|e| fail(&e))?;
+    merged_lists_read_as_rlm_sql_would(&incremental)?;
     let tx = client.transaction().await.map_err(|e| fail(&e))?;
     let rebuilt = match ispdesk_cloud::radius::rebuild(&tx, tenant, sealer).await {
         Ok(()) => ispdesk_cloud::radius::snapshot(&*tx, tenant)
@@ -306,6 +307,78 @@ async fn run_case(
     };
     tx.rollback().await.map_err(|e| fail(&e))?;
     prop_assert_eq!(incremental, rebuilt);
+    Ok(())
+}
+
+/// FreeRADIUS reads a user's items and their first group's as one check list and one
+/// reply list (deploy/freeradius queries.conf, "Authorization"). That equals rlm_sql's
+/// own reading, user first then group by group, only while every item is `:=`, nothing
+/// says Fall-Through, no attribute is both a user's and one of their groups', and a user
+/// with reply items or a group has check items: checked on every state here.
+fn merged_lists_read_as_rlm_sql_would(snapshot: &[String]) -> Result<(), TestCaseError> {
+    // table -> user or group -> attributes
+    let mut items: HashMap<&str, HashMap<&str, Vec<&str>>> = HashMap::new();
+    let mut groups: HashMap<&str, Vec<&str>> = HashMap::new();
+    for row in snapshot {
+        let fields: Vec<&str> = row.split('|').collect();
+        match fields.as_slice() {
+            ["radusergroup", user, group, _] => groups.entry(user).or_default().push(group),
+            [
+                table @ ("radcheck" | "radreply" | "radgroupcheck" | "radgroupreply"),
+                key,
+                attribute,
+                op,
+                ..,
+            ] => {
+                prop_assert_eq!(*op, ":=", "{}", row);
+                prop_assert_ne!(*attribute, "Fall-Through", "{}", row);
+                items
+                    .entry(table)
+                    .or_default()
+                    .entry(key)
+                    .or_default()
+                    .push(attribute);
+            }
+            _ => {}
+        }
+    }
+    let of = |table: &str, key: &str| -> Vec<&str> {
+        items
+            .get(table)
+            .and_then(|t| t.get(key))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let users: Vec<&str> = groups
+        .keys()
+        .copied()
+        .chain(
+            items
+                .get("radreply")
+                .into_iter()
+                .flat_map(|t| t.keys().copied()),
+        )
+        .collect();
+    for user in users {
+        prop_assert!(
+            !of("radcheck", user).is_empty(),
+            "{} has no check items",
+            user
+        );
+        for group in groups.get(user).into_iter().flatten() {
+            for (own, of_group) in [("radcheck", "radgroupcheck"), ("radreply", "radgroupreply")] {
+                let (mine, theirs) = (of(own, user), of(of_group, group));
+                prop_assert!(
+                    mine.iter().all(|a| !theirs.contains(a)),
+                    "{} and its group {} both set one of {:?} / {:?}",
+                    user,
+                    group,
+                    mine,
+                    theirs
+                );
+            }
+        }
+    }
     Ok(())
 }
 

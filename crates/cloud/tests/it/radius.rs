@@ -335,21 +335,142 @@ pub async fn the_configuration_signs_every_reply(_shared: Arc<Shared>) -> Result
     // Every query touching FreeRADIUS's tables is scoped by the tenant.
     let queries =
         std::fs::read_to_string(deploy_dir().join("mods-config/sql/main/postgresql/queries.conf"))?;
+    let prepared = prepared_statements(&queries)?;
     let statements: Vec<&str> = queries.split("query = \"").skip(1).collect();
     assert!(statements.len() >= 15, "{}", statements.len());
     for statement in statements {
         let text = &statement[..statement.find("\"\n").unwrap_or(statement.len())];
+        if text.contains("PREPARE ") {
+            continue; // open_query: the prepared statements, checked below.
+        }
         let exempt = text.trim_end().ends_with("FROM ${client_table}")
             || text.trim() == "SELECT true"
             || text.starts_with("${..accounting-on.query}");
         let scoped = text.contains("tenant_id = ${")
             || text.contains("${....tenant},")
             || text.contains("${..tenant},");
-        assert!(exempt || scoped, "unscoped query: {text}");
+        let executes_scoped = text.strip_prefix("EXECUTE ").is_some_and(|call| {
+            let (name, args) = call.split_once('(').unwrap_or_default();
+            prepared.iter().any(|(n, _)| n == name)
+                && (args.starts_with("${tenant},") || args.starts_with("${..tenant},"))
+        });
+        assert!(
+            exempt || scoped || executes_scoped,
+            "unscoped query: {text}"
+        );
         assert!(
             !text.contains("NAS-IP-Address}'}") || text.contains("tenant"),
             "{text}"
         );
     }
+    // A prepared statement's $1 is the tenant: every WHERE (each side of a UNION) filters
+    // on it, an INSERT stores it.
+    assert!(prepared.len() >= 6, "{prepared:?}");
+    for (name, body) in &prepared {
+        let wheres = body.matches("WHERE ").count();
+        let scoped = body.matches("tenant_id = $1 AND").count();
+        assert!(
+            if body.starts_with("INSERT") {
+                body.contains("VALUES ($1,") && body.contains("(tenant_id,")
+            } else {
+                wheres > 0 && wheres == scoped
+            },
+            "unscoped prepared statement {name}: {body}"
+        );
+    }
+
+    // FreeRADIUS's threads each hold one connection of the sql pool at a time; a thread
+    // finding none free fails its request. The pool must cover the thread pool.
+    let radiusd = std::fs::read_to_string(deploy_dir().join("radiusd.conf"))?;
+    let sql = std::fs::read_to_string(deploy_dir().join("mods-available/sql"))?;
+    let threads = setting(section(&radiusd, "thread pool {")?, "max_servers")?;
+    let pool = section(&sql, "pool {")?;
+    assert_eq!(setting(pool, "max")?, threads, "{pool}");
+    assert_eq!(
+        setting(pool, "start")?,
+        threads,
+        "opened (and prepared) at start-up"
+    );
     Ok(())
+}
+
+/// `(name, statement)` of every `PREPARE name (…) AS statement;` in queries.conf's
+/// open_query, its lines joined and spaces collapsed as FreeRADIUS reads them.
+fn prepared_statements(queries: &str) -> Result<Vec<(String, String)>> {
+    let open = &queries[queries.find("open_query = \"").context("open_query")?..];
+    let open = &open[..open.find("\"\n").context("end of open_query")?];
+    let open = open.replace("\\\n", " ");
+    let open = open.split_whitespace().collect::<Vec<_>>().join(" ");
+    Ok(open
+        .split("PREPARE ")
+        .skip(1)
+        .map(|p| {
+            let name = p.split([' ', '(']).next().unwrap_or_default();
+            let body = p.split_once(" AS ").map_or("", |(_, b)| b);
+            (
+                name.to_owned(),
+                body.trim_end_matches([';', ' ', '"']).to_owned(),
+            )
+        })
+        .collect())
+}
+
+/// The text between `header` and the closing brace (sections here do not nest).
+fn section<'t>(text: &'t str, header: &str) -> Result<&'t str> {
+    let from = text.find(header).with_context(|| header.to_owned())? + header.len();
+    Ok(&text[from..from + text[from..].find('}').context("}")?])
+}
+
+/// `key = <number>` in a section.
+fn setting(section: &str, key: &str) -> Result<u32> {
+    section
+        .lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once('=')?;
+            (k.trim() == key).then(|| v.trim().parse().ok()).flatten()
+        })
+        .with_context(|| format!("{key} in {section}"))
+}
+
+pub async fn freeradius_uses_its_prepared_statements_and_whole_pool(
+    shared: Arc<Shared>,
+) -> Result<()> {
+    let env = Env::new(shared).await?;
+    tenant_with_budi(&env).await?;
+    let radius = env.start_radius().await?;
+    let nas = radius.nas(ROUTER_IP, SECRET);
+    let accepted = blocking(move || nas.auth("budi", "rahasia")).await??;
+    assert!(accepted.accepted, "{accepted:?}");
+
+    // Every connection was opened at start-up and ran open_query (asynchronous commit,
+    // the prepared statements); one then read the clients; the request ran only EXECUTEs.
+    let activity = env.psql(&format!(
+        "SELECT query FROM pg_stat_activity WHERE usename = '{RADIUS_ROLE}' AND datname = '{}'",
+        env.db
+    ))?;
+    let last_queries: Vec<&str> = activity.lines().collect();
+    let sql = std::fs::read_to_string(deploy_dir().join("mods-available/sql"))?;
+    let pool = setting(section(&sql, "pool {")?, "max")?;
+    assert_eq!(last_queries.len(), pool as usize, "{activity}");
+    for query in &last_queries {
+        assert!(
+            query.starts_with("SET synchronous_commit = off; PREPARE radius_check")
+                || query.starts_with("SELECT id, nasname, tenant_id::text")
+                || query.starts_with("EXECUTE radius_"),
+            "{query}"
+        );
+    }
+    assert!(
+        last_queries
+            .iter()
+            .any(|q| q.starts_with("EXECUTE radius_post_auth(")),
+        "{activity}"
+    );
+    assert_eq!(
+        env.psql(
+            "SELECT string_agg(coalesce(pass, '<null>') || ':' || reply, ',') FROM radpostauth"
+        )?,
+        ":Access-Accept"
+    );
+    env.server.stop().await
 }
