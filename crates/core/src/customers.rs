@@ -846,7 +846,7 @@ impl Core {
     /// with its line and reason.
     pub fn import_customers(&self, actor: &Actor, csv_text: &str) -> Result<ImportSummary> {
         let now = self.now();
-        self.write(|tx| {
+        self.write_bulk(|tx| {
             let me = authorize(tx, actor, Some(Permission::ManageCustomers))?;
             let (rows, errors, _) = parse_import(tx, csv_text, now)?;
             if !errors.is_empty() {

@@ -55,6 +55,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+/// SQLite's default page cache (2 MiB), kept for everyday work.
+const NORMAL_CACHE_KIB: i64 = 2_000;
+/// The page cache during a bulk write: enough for the indexes of 100,000 customers and
+/// their RADIUS rows.
+const BULK_CACHE_KIB: i64 = 256 * 1024;
+
 /// Tables that are never synced to the platform. Every other table must carry `rev` and
 /// the three outbox triggers; a test fails for a new table that has neither.
 pub const LOCAL_ONLY_TABLES: &[&str] = &[
@@ -168,6 +174,26 @@ impl Core {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.commit()?;
+        Ok(value)
+    }
+
+    /// [`Core::write`] for a change of many rows (an import): the page cache grows for it,
+    /// so SQLite does not spill and re-read index pages mid-transaction, and is given back
+    /// afterwards, so a cashier's PC keeps its memory.
+    pub(crate) fn write_bulk<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        conn.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
+        let result = (|| -> Result<T> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let value = f(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })();
+        let restored = conn
+            .pragma_update(None, "cache_size", -NORMAL_CACHE_KIB)
+            .and_then(|()| conn.execute_batch("PRAGMA shrink_memory"));
+        let value = result?;
+        restored?;
         Ok(value)
     }
 

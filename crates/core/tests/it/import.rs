@@ -219,3 +219,21 @@ fn a_search_matching_thousands_counts_up_to_the_cap_and_still_pages_in_order() {
     assert!(!few.total_capped);
     assert_eq!(few.total, 10);
 }
+
+#[test]
+fn an_import_gives_back_the_memory_it_borrowed_for_its_page_cache() {
+    let isp = Isp::new();
+    let cache = |isp: &Isp| -> i64 {
+        isp.db
+            .core
+            .with_connection(|c| c.query_row("PRAGMA cache_size", [], |r| r.get(0)).unwrap())
+    };
+    let before = cache(&isp);
+    let csv = "username,password,name,plan,router\nbudi,rahasia1,Budi,PPP-10M,pusat\n";
+    isp.db.core.import_customers(&isp.owner, csv).unwrap();
+    assert_eq!(cache(&isp), before);
+    // Also when the file is refused.
+    let bad = "username,password,name,plan,router\nbudi,rahasia1,Budi,PPP-10M,pusat\n";
+    assert!(isp.db.core.import_customers(&isp.owner, bad).is_err());
+    assert_eq!(cache(&isp), before);
+}
