@@ -27,8 +27,10 @@ export async function startHarness() {
     root: ui,
     configFile: path.join(ui, "vite.config.ts"),
     logLevel: "warn",
-    // Scan the test entry too, so no late dependency optimisation reloads a page mid-test.
-    optimizeDeps: { entries: ["index.html", "e2e.html"] },
+    // Scan the test entry and every source file, so no late dependency optimisation reloads
+    // a page mid-test: screens loaded on first use (the router page) import icons nothing
+    // else does, and vite's scan from the HTML entries does not reach them.
+    optimizeDeps: { entries: ["index.html", "e2e.html", "src/**/*.svelte", "src/**/*.ts"] },
     server: { port: 0, strictPort: false, host: "127.0.0.1", hmr: false, watch: null },
   });
   await server.listen();

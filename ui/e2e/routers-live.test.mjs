@@ -24,15 +24,7 @@ async function routerList(scenario = {}, role = "owner") {
 }
 
 async function openRouter(page, name) {
-  const link = page.getByTestId("router-table").getByRole("link", { name });
-  await link.click();
-  // The list re-renders as the poller's statuses arrive; a click that met a row being
-  // replaced is repeated once, as a person would. The page itself must then appear.
-  try {
-    await page.waitForFunction(() => location.hash.startsWith("#/routers/"), null, { timeout: 5_000 });
-  } catch {
-    await link.click();
-  }
+  await page.getByTestId("router-table").getByRole("link", { name }).click();
   try {
     await page.getByTestId("router-name").filter({ hasText: name }).waitFor();
   } catch (error) {
