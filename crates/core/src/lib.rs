@@ -170,11 +170,7 @@ impl Core {
     /// Runs `f` in one immediate (write-locking) transaction, committed only if `f`
     /// succeeds.
     pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = self.lock();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = f(&tx)?;
-        tx.commit()?;
-        Ok(value)
+        commit_in(&mut self.lock(), f)
     }
 
     /// [`Core::write`] for a change of many rows (an import): the page cache grows for it,
@@ -183,12 +179,7 @@ impl Core {
     pub(crate) fn write_bulk<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.lock();
         conn.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
-        let result = (|| -> Result<T> {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let value = f(&tx)?;
-            tx.commit()?;
-            Ok(value)
-        })();
+        let result = commit_in(&mut conn, f);
         let restored = conn
             .pragma_update(None, "cache_size", -NORMAL_CACHE_KIB)
             .and_then(|()| conn.execute_batch("PRAGMA shrink_memory"));
@@ -209,4 +200,13 @@ impl Core {
     pub fn with_connection<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> T {
         f(&mut self.lock())
     }
+}
+
+/// Runs `f` in one immediate (write-locking) transaction on `conn`, committed only if `f`
+/// succeeds.
+fn commit_in<T>(conn: &mut Connection, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let value = f(&tx)?;
+    tx.commit()?;
+    Ok(value)
 }

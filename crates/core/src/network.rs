@@ -146,25 +146,7 @@ impl Core {
     pub fn router_credentials(&self, actor: &Actor, id: RouterId) -> Result<RouterCredentials> {
         self.read(|tx| {
             authorize(tx, actor, Some(Permission::ManageRouters))?;
-            let router = load_router(tx, id)?.ok_or(Error::NotFound("router"))?;
-            let (sealed, fingerprint): (Option<Vec<u8>>, Option<String>) = tx.query_row(
-                "SELECT api_password_enc, tls_fingerprint FROM routers WHERE id = ?1",
-                [id.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
-            let api_password = match sealed {
-                Some(s) => Some(
-                    self.vault
-                        .open(Purpose::RouterApiPassword, &s)
-                        .ok_or(Error::SecretsUnavailable)?,
-                ),
-                None => None,
-            };
-            Ok(RouterCredentials {
-                router,
-                api_password,
-                tls_fingerprint: fingerprint,
-            })
+            crate::router_tasks::open_credentials(self, tx, id)
         })
     }
 
