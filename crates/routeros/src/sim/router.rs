@@ -648,11 +648,16 @@ impl Router {
 
     /// `/system/resource/print`.
     fn resource(&self) -> Words {
-        let uptime = self.booted.elapsed();
+        self.resource_at(self.booted.elapsed())
+    }
+
+    /// `/system/resource/print` after `uptime`: CPU load and free memory wander with time.
+    fn resource_at(&self, uptime: Duration) -> Words {
         let t = uptime.as_secs_f64();
         let load = (25.0 + 20.0 * (t / 11.0).sin()).round() as u64;
         let total_memory: u64 = 268_435_456;
-        let free_memory = total_memory / 2 + ((t / 13.0).cos() * 8_000_000.0) as i64 as u64;
+        // Half the memory free, give or take 8 MB.
+        let free_memory = (total_memory as f64 / 2.0 + (t / 13.0).cos() * 8_000_000.0) as u64;
         let (version, build_time, cpu, arch, board) = match self.version {
             RouterVersion::V6 => (
                 "6.42.12 (long-term)",
@@ -941,4 +946,32 @@ pub(crate) fn select(row: Words, proplist: Option<&str>) -> Words {
     list.split(',')
         .filter_map(|name| row.iter().find(|(k, _)| k == name).cloned())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every reading a client can get in the router's first hours is in range (the free
+    /// memory once wrapped below zero about 20 s after boot and panicked the simulator).
+    #[test]
+    fn resource_readings_stay_in_range_as_time_passes() {
+        let router = Router::new(RouterVersion::V7, "MikroTik");
+        for second in 0..4 * 3600 {
+            let words = router.resource_at(Duration::from_millis(second * 1000 + 500));
+            let value = |name: &str| -> u64 {
+                words
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .and_then(|(_, v)| v.parse().ok())
+                    .unwrap_or_else(|| panic!("{name} missing or not a number"))
+            };
+            let (free, total) = (value("free-memory"), value("total-memory"));
+            assert!(
+                (total / 2 - 8_000_000..=total / 2 + 8_000_000).contains(&free),
+                "free memory {free} of {total} at {second} s"
+            );
+            assert!((5..=45).contains(&value("cpu-load")), "at {second} s");
+        }
+    }
 }
