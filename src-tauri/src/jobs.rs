@@ -71,11 +71,7 @@ fn start_routers(app: &AppHandle) {
     tauri::async_runtime::spawn(async move {
         loop {
             let live = handle.state::<crate::routers::LiveRouters>();
-            if let Ok(core) = handle.state::<AppState>().core()
-                && let Err(e) = ispdesk_routers::refresh_poller(&core, &live.poller).await
-            {
-                tracing::warn!(error = %e, "reading the routers to watch failed");
-            }
+            live.rewatch(&handle.state::<AppState>()).await;
             tokio::time::sleep(ROUTER_LIST_REFRESH).await;
         }
     });

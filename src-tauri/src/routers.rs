@@ -37,6 +37,15 @@ impl LiveRouters {
             timeouts: Timeouts::default(),
         }
     }
+
+    /// Reads again which routers to watch, now. A failure only postpones it to the jobs'
+    /// next look at the list; the change that asked for it is already saved.
+    pub async fn rewatch(&self, state: &AppState) {
+        let Ok(core) = state.core() else { return };
+        if let Err(e) = ispdesk_routers::refresh_poller(&core, &self.poller).await {
+            tracing::warn!(error = %e, "reading the routers to watch failed");
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ts_rs::TS)]

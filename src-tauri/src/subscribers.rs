@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::commands::{CmdResult, as_actor};
+use crate::routers::LiveRouters;
 use ispdesk_core::{
     CustomerListItem, CustomerQuery, ImportPreview, ImportSummary, NetworkItem, Page,
     RadiusSettingsInput, UpdateCustomer,
@@ -97,9 +98,48 @@ macro_rules! command {
 }
 
 command!(list_routers() -> Vec<Router> => |core, actor| core.list_routers(actor));
-command!(create_router(input: RouterInput) -> Router => |core, actor| core.create_router(actor, &input));
-command!(update_router(input: Edit<RouterId, RouterInput>) -> Router => |core, actor| core.update_router(actor, input.id, &input.input));
-command!(delete_router(input: Ref<RouterId>) -> () => |core, actor| core.delete_router(actor, input.id));
+
+// A router added, edited or deleted reaches the poller at once rather than at its next
+// look at the list: a router's page shows its health as soon as it is saved.
+
+#[tauri::command]
+pub async fn create_router(
+    state: State<'_, AppState>,
+    live: State<'_, LiveRouters>,
+    input: RouterInput,
+) -> CmdResult<Router> {
+    let router = as_actor(&state, move |core, actor| core.create_router(actor, &input)).await?;
+    live.rewatch(&state).await;
+    Ok(router)
+}
+
+#[tauri::command]
+pub async fn update_router(
+    state: State<'_, AppState>,
+    live: State<'_, LiveRouters>,
+    input: Edit<RouterId, RouterInput>,
+) -> CmdResult<Router> {
+    let router = as_actor(&state, move |core, actor| {
+        core.update_router(actor, input.id, &input.input)
+    })
+    .await?;
+    live.rewatch(&state).await;
+    Ok(router)
+}
+
+#[tauri::command]
+pub async fn delete_router(
+    state: State<'_, AppState>,
+    live: State<'_, LiveRouters>,
+    input: Ref<RouterId>,
+) -> CmdResult<()> {
+    as_actor(&state, move |core, actor| {
+        core.delete_router(actor, input.id)
+    })
+    .await?;
+    live.rewatch(&state).await;
+    Ok(())
+}
 
 command!(list_pools(query: RouterFilter) -> Vec<IpPool> => |core, actor| core.list_pools(actor, query.router_id));
 command!(create_pool(input: IpPoolInput) -> IpPool => |core, actor| core.create_pool(actor, &input));

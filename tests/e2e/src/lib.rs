@@ -119,7 +119,19 @@ impl App {
 
     /// Waits for an element whose text contains `text`.
     pub async fn wait_for_text(&self, css: &str, text: &str) -> Result<Element> {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        self.wait_for_text_within(css, text, Duration::from_secs(20))
+            .await
+    }
+
+    /// Waits for an element whose text contains `text`, as long as `within`: for what the
+    /// app's background jobs bring, on their own schedule.
+    pub async fn wait_for_text_within(
+        &self,
+        css: &str,
+        text: &str,
+        within: Duration,
+    ) -> Result<Element> {
+        let deadline = Instant::now() + within;
         loop {
             for el in self
                 .client
@@ -141,10 +153,20 @@ impl App {
             }
             if Instant::now() > deadline {
                 let _ = self.screenshot("timeout").await;
-                bail!("no `{css}` containing {text:?} appeared within 20 s");
+                bail!("no `{css}` containing {text:?} appeared within {within:?}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// The text of the first element matching `css`, as it is now.
+    pub async fn text(&self, css: &str) -> Result<String> {
+        let el = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .with_context(|| format!("no `{css}` on screen"))?;
+        Ok(el.prop("textContent").await?.unwrap_or_default())
     }
 
     pub async fn fill(&self, css: &str, value: &str) -> Result<()> {
@@ -161,6 +183,72 @@ impl App {
 
     pub async fn click_text(&self, css: &str, text: &str) -> Result<()> {
         self.wait_for_text(css, text).await?.click().await?;
+        Ok(())
+    }
+
+    /// Chooses the option of a `<select>` whose text contains `text`, waiting for it to be
+    /// offered (options often arrive with the screen's data). The choice is made the way a
+    /// person's is seen by the page: the value changes and `change` fires.
+    pub async fn select(&self, css: &str, text: &str) -> Result<()> {
+        self.wait_for(css).await?;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let offered = self
+                .client
+                .execute(
+                    "const [css, text] = arguments;
+                     const select = document.querySelector(css);
+                     const option = [...select.options].find((o) => o.textContent.includes(text));
+                     if (!option) return [...select.options].map((o) => o.textContent.trim());
+                     select.value = option.value;
+                     select.dispatchEvent(new Event('change', { bubbles: true }));
+                     return null;",
+                    vec![json!(css), json!(text)],
+                )
+                .await?;
+            if offered.is_null() {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                let _ = self.screenshot("timeout").await;
+                bail!("`{css}` offers no option containing {text:?}, only {offered}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Opens a screen from the sidebar.
+    pub async fn open_screen(&self, key: &str) -> Result<()> {
+        self.click(&format!("[data-testid=sidebar] a[href='#/{key}']"))
+            .await
+    }
+
+    /// The first-run wizard, filled in for a fresh ISP: afterwards the owner is signed in.
+    pub async fn set_up_isp(&self, isp: &str, owner: (&str, &str, &str)) -> Result<()> {
+        let (full_name, username, password) = owner;
+        self.fill("[data-testid=setup-step-1] [name=name]", isp)
+            .await?;
+        self.fill(
+            "[data-testid=setup-step-1] [name=address]",
+            "Jl. Melati 5, Sleman",
+        )
+        .await?;
+        self.fill("[data-testid=setup-step-1] [name=phone]", "0812-3456-7890")
+            .await?;
+        self.click("[data-testid=setup-step-1] button[type=submit]")
+            .await?;
+        self.fill("[data-testid=setup-step-2] [name=full_name]", full_name)
+            .await?;
+        self.fill("[data-testid=setup-step-2] [name=username]", username)
+            .await?;
+        self.fill("[data-testid=setup-step-2] [name=password]", password)
+            .await?;
+        self.fill("[data-testid=setup-step-2] [name=repeat]", password)
+            .await?;
+        self.click("[data-testid=setup-step-2] button[type=submit]")
+            .await?;
+        self.wait_for_text("[data-testid=staff-name]", full_name)
+            .await?;
         Ok(())
     }
 

@@ -87,17 +87,22 @@ function lookup(catalog: Messages, key: string): string | undefined {
   return typeof node === "string" ? node : undefined;
 }
 
-function interpolate(text: string, params?: Params): string {
-  if (!params) return text;
+function interpolate(key: string, text: string, params?: Params): string {
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = params[name];
-    return value === undefined ? whole : String(value);
+    const value = params?.[name];
+    if (value === undefined) {
+      // A sentence with a hole in it on screen is a bug in the caller; say so where the UI
+      // tests look (they fail on any console error).
+      console.error(`i18n: "${key}" was given no {${name}}`);
+      return whole;
+    }
+    return String(value);
   });
 }
 
 /** The text for `key` in the current language, with `{param}` filled in. */
 export function t(key: MessageKey, params?: Params): string {
-  return interpolate(lookup(catalogs[current], key) ?? key, params);
+  return interpolate(key, lookup(catalogs[current], key) ?? key, params);
 }
 
 /**
@@ -106,7 +111,7 @@ export function t(key: MessageKey, params?: Params): string {
  */
 export function tOr(key: string, fallback: string, params?: Params): string {
   const text = lookup(catalogs[current], key);
-  return text === undefined ? fallback : interpolate(text, params);
+  return text === undefined ? fallback : interpolate(key, text, params);
 }
 
 /** What went wrong and what to do next, for any error a command rejected with. */
