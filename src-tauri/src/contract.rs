@@ -255,6 +255,36 @@ fn every_error_has_a_message_in_both_languages() {
     }
 }
 
+/// Every action and kind of record the activity log can hold is named in both languages, and
+/// so is the system's own name for scheduled jobs.
+#[test]
+fn every_activity_entry_reads_in_both_languages() {
+    for lang in ["id", "en"] {
+        let messages = translations(lang);
+        let named = |section: &str, key: &str| {
+            messages["activity"][section][key]
+                .as_str()
+                .is_some_and(|m| !m.trim().is_empty())
+        };
+        for action in ispdesk_core::ACTIVITY_ACTIONS {
+            assert!(
+                named("actions", action),
+                "{lang}.json: activity.actions.{action}"
+            );
+        }
+        for entity in ispdesk_core::ACTIVITY_ENTITIES {
+            assert!(
+                named("entities", entity),
+                "{lang}.json: activity.entities.{entity}"
+            );
+        }
+        assert!(
+            messages["activity"]["system"].as_str().is_some(),
+            "{lang}.json: activity.system"
+        );
+    }
+}
+
 /// The two languages have the same keys and each message the same placeholders.
 #[test]
 fn both_languages_have_the_same_messages() {

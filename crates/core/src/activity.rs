@@ -30,7 +30,7 @@ impl Who {
     pub fn system() -> Self {
         Who {
             staff_id: None,
-            name: "system".into(),
+            name: SYSTEM.into(),
         }
     }
 
@@ -41,6 +41,62 @@ impl Who {
         }
     }
 }
+
+/// Every action the log records. The UI names each in the user's language, and a contract
+/// test checks both catalogues have them all; `record` refuses (in debug builds, so in every
+/// test) an action missing here.
+pub const ACTIONS: &[&str] = &[
+    "setup",
+    "login",
+    "login_failed",
+    "logout",
+    "create",
+    "update",
+    "delete",
+    "role_change",
+    "disable",
+    "enable",
+    "password_reset",
+    "password_change",
+    "backup",
+    "restore",
+    "suspend",
+    "reactivate",
+    "renew",
+    "deactivate",
+    "expire",
+    "import",
+    "reveal_password",
+    "pin_certificate",
+    "secrets_recovered",
+    "provision",
+    "disconnect",
+    "pair",
+    "unpair",
+];
+
+/// Every kind of record the log names, under the same rule as [`ACTIONS`].
+pub const ENTITIES: &[&str] = &[
+    "company",
+    "staff",
+    "session",
+    "backup",
+    "router",
+    "ip_pool",
+    "bandwidth_profile",
+    "pppoe_profile",
+    "pppoe_server",
+    "hotspot_profile",
+    "hotspot_server",
+    "plan",
+    "customer",
+    "radius_settings",
+    "secret_key",
+    "platform",
+];
+
+/// The name the log gives scheduled jobs (provisioning, expiry); the UI shows it translated.
+pub const SYSTEM: &str = "system";
 
 #[expect(
     clippy::too_many_arguments,
@@ -57,6 +113,14 @@ pub(crate) fn record(
     old_values: Option<Value>,
     new_values: Option<Value>,
 ) -> Result<()> {
+    debug_assert!(
+        ACTIONS.contains(&action),
+        "activity action {action:?} is missing from activity::ACTIONS (and its translations)"
+    );
+    debug_assert!(
+        ENTITIES.contains(&entity_type),
+        "activity entity {entity_type:?} is missing from activity::ENTITIES (and its translations)"
+    );
     conn.execute(
         "INSERT INTO activity_log (id, at, staff_id, staff_name, action, entity_type, entity_id, summary, old_values, new_values)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",

@@ -27,7 +27,10 @@ mod staff;
 pub mod sync;
 mod usage;
 
-pub use activity::{ActivityEntry, ActivityFacets, ActivityQuery, FacetStaff, Page};
+pub use activity::{
+    ACTIONS as ACTIVITY_ACTIONS, ActivityEntry, ActivityFacets, ActivityQuery,
+    ENTITIES as ACTIVITY_ENTITIES, FacetStaff, Page, SYSTEM as ACTIVITY_SYSTEM,
+};
 pub use auth::{Actor, LoginInput, Session, SessionInfo};
 pub use backup::{BACKUPS_KEPT, BackupInfo, BackupSettings, RestoreBackup, SetBackupFolder};
 pub use company::{OwnerInput, SetupInput};

@@ -196,6 +196,24 @@ async fn run(app: &App, sim: &Simulator) -> Result<()> {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     app.screenshot("customer-suspended").await?;
+
+    // The day in the books: the dashboard counts it, the activity log says who did what.
+    app.open_screen("dashboard").await?;
+    app.wait_for_text("[data-testid=card-customers]", "dari 1 pelanggan")
+        .await?;
+    app.wait_for_text("[data-testid=card-routers]", "1").await?;
+    app.screenshot("dashboard-day-one").await?;
+    app.open_screen("activity").await?;
+    app.wait_for_text("[data-testid=activity-table]", CUSTOMER)
+        .await?;
+    app.wait_for_text("[data-testid=activity-table]", "Tangguhkan")
+        .await?;
+    // The provisioning job's own entries, in the user's words.
+    app.wait_for_text("[data-testid=activity-table] tr", "Provisioning router")
+        .await?;
+    app.wait_for_text("[data-testid=activity-table] tr", "Sistem")
+        .await?;
+    app.screenshot("activity-day-one").await?;
     Ok(())
 }
 

@@ -62,7 +62,7 @@ async fn every_role_against_every_router_operation() {
             } else {
                 assert!(forbidden(credentials).is_some(), "{role} / {task:?}");
             }
-            let logged = core.record_router_task(actor, id, task, "test", "", json!({}));
+            let logged = core.record_router_task(actor, id, task, "disconnect", "", json!({}));
             assert_eq!(forbidden(logged).is_none(), allowed, "{role} logs {task:?}");
         }
         assert_eq!(
