@@ -87,6 +87,24 @@ test("formatters give the Rust output, in Node", async () => {
   check(format);
 });
 
+test("the dashboard greets by the hour of the ISP's clock, the night through until 4", async () => {
+  const format = await harness.server.ssrLoadModule("/src/lib/format.ts");
+  const { greetingKey } = await harness.server.ssrLoadModule("/src/lib/dashboard/greeting.ts");
+  const at = (iso, zone) => greetingKey(format.hourIn(iso, zone)).replace("dashboard.greeting_", "");
+  // 00:50 in Jakarta, 02:50 in Jayapura: still night.
+  assert.equal(at("2026-11-23T17:50:00Z", "Asia/Jakarta"), "evening");
+  assert.equal(at("2026-11-23T17:50:00Z", "Asia/Jayapura"), "evening");
+  assert.equal(at("2026-11-23T21:10:00Z", "Asia/Jakarta"), "morning");
+  const byHour = Array.from({ length: 24 }, (_, hour) => greetingKey(hour).replace("dashboard.greeting_", ""));
+  assert.deepEqual(byHour, [
+    ...Array(4).fill("evening"),
+    ...Array(7).fill("morning"),
+    ...Array(4).fill("day"),
+    ...Array(4).fill("afternoon"),
+    ...Array(5).fill("evening"),
+  ]);
+});
+
 test("formatters give the Rust output, in the browser", async () => {
   const page = await harness.open({ kind: "fresh" }, { waitFor: "[data-testid=setup-step-1]" });
   const results = await page.evaluate(
