@@ -45,6 +45,22 @@ pub fn screenshot_dir() -> PathBuf {
 impl App {
     /// Starts the app on an empty data directory.
     pub async fn start() -> Result<App> {
+        App::start_in(tempfile::tempdir()?).await
+    }
+
+    /// Closes the app and starts it again on the same data directory, as a person does the
+    /// next morning.
+    pub async fn restart(self) -> Result<App> {
+        let App {
+            client,
+            driver,
+            data,
+        } = self;
+        close(client, driver).await;
+        App::start_in(data).await
+    }
+
+    async fn start_in(data: tempfile::TempDir) -> Result<App> {
         let binary = required_env(
             "APP_BINARY",
             "build the app with `cargo build -p ispdesk --features custom-protocol` and point APP_BINARY at target/debug/ispdesk",
@@ -53,7 +69,6 @@ impl App {
             "TAURI_DRIVER",
             "install it with `cargo install tauri-driver --version ^2 --locked`",
         )?;
-        let data = tempfile::tempdir()?;
         let port = free_port()?;
         let native_port = free_port()?;
         let xdg = data.path().join("xdg");
@@ -272,12 +287,16 @@ impl App {
 
     /// Ends the session and stops the driver gracefully (SIGTERM: a killed driver leaves
     /// WebKitWebDriver behind).
-    pub async fn stop(mut self) -> Result<()> {
-        let _ = self.client.clone().close().await;
-        if let Some(pid) = self.driver.id() {
-            let _ = Command::new("kill").arg(pid.to_string()).status().await;
-        }
-        let _ = tokio::time::timeout(Duration::from_secs(5), self.driver.wait()).await;
+    pub async fn stop(self) -> Result<()> {
+        close(self.client, self.driver).await;
         Ok(())
     }
+}
+
+async fn close(client: Client, mut driver: Child) {
+    let _ = client.close().await;
+    if let Some(pid) = driver.id() {
+        let _ = Command::new("kill").arg(pid.to_string()).status().await;
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(5), driver.wait()).await;
 }

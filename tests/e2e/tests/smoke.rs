@@ -1,5 +1,7 @@
 //! The real app on a fresh data directory: the first-run wizard, the dashboard, signing
-//! out and in again. Screenshots land in `target/e2e-screenshots/`.
+//! out and in again, switching to English; then the app closed and opened again on the same
+//! data, as the next morning: no wizard, the sign-in screen in the language chosen.
+//! Screenshots land in `target/e2e-screenshots/`.
 
 use ispdesk_e2e::App;
 
@@ -11,9 +13,33 @@ async fn first_run_wizard_then_sign_in() -> anyhow::Result<()> {
     let result = run(&app).await;
     if result.is_err() {
         let _ = app.screenshot("failure").await;
+        app.stop().await?;
+        return result;
+    }
+    // The next morning: the same PC opens on the sign-in screen, in the language chosen.
+    let app = app.restart().await?;
+    let result = next_morning(&app).await;
+    if result.is_err() {
+        let _ = app.screenshot("failure-next-morning").await;
     }
     app.stop().await?;
     result
+}
+
+async fn next_morning(app: &App) -> anyhow::Result<()> {
+    app.wait_for("form [name=username]").await?;
+    app.wait_for_text("form button[type=submit]", "Sign in")
+        .await?;
+    app.wait_for_text("[data-testid=isp-name]", "Berkah Net")
+        .await?;
+    app.screenshot("login-next-morning").await?;
+    app.fill("form [name=username]", OWNER.0).await?;
+    app.fill("form [name=password]", OWNER.1).await?;
+    app.click("form button[type=submit]").await?;
+    app.wait_for_text("[data-testid=staff-name]", "Budi Santoso")
+        .await?;
+    app.wait_for_text("nav", "Backups").await?;
+    Ok(())
 }
 
 async fn run(app: &App) -> anyhow::Result<()> {
@@ -83,6 +109,10 @@ async fn run(app: &App) -> anyhow::Result<()> {
     app.wait_for_text("[data-testid=staff-name]", "Budi Santoso")
         .await?;
     app.screenshot("signed-in").await?;
+
+    // English, chosen once, is what this PC shows from now on.
+    app.click("button[aria-label=English]").await?;
+    app.wait_for_text("nav", "Backups").await?;
 
     // The database is where the data directory says, with the owner in it.
     let db = app.data.path().join("ispdesk/ispdesk.sqlite");
