@@ -214,6 +214,38 @@ async fn run(app: &App, sim: &Simulator) -> Result<()> {
     app.wait_for_text("[data-testid=activity-table] tr", "Sistem")
         .await?;
     app.screenshot("activity-day-one").await?;
+
+    // A cashier for the counter: after signing in she sees the customers, and no router or
+    // staff screens, which her role does not open.
+    app.open_screen("staff").await?;
+    app.click_text("main button", "Tambah staf").await?;
+    let form = "[data-testid=add-staff-form]";
+    app.fill(&format!("{form} [name=full_name]"), "Siti Aminah")
+        .await?;
+    app.fill(&format!("{form} [name=username]"), "siti").await?;
+    app.select(&format!("{form} [name=role]"), "Kasir").await?;
+    app.fill(&format!("{form} [name=password]"), "Kasir-Melati-26")
+        .await?;
+    app.click(&format!("{form} button[type=submit]")).await?;
+    app.wait_for("tr[data-username=siti]").await?;
+    app.click("[data-testid=user-menu]").await?;
+    app.click("[data-testid=logout]").await?;
+    app.fill("form [name=username]", "siti").await?;
+    app.fill("form [name=password]", "Kasir-Melati-26").await?;
+    app.click("form button[type=submit]").await?;
+    app.wait_for_text("[data-testid=staff-name]", "Siti Aminah")
+        .await?;
+    app.open_screen("customers").await?;
+    app.wait_for(&format!("tr[data-username='{CUSTOMER}']"))
+        .await?;
+    let menu = app.text("[data-testid=sidebar]").await?;
+    for hidden in ["Router", "Staf", "Cadangan"] {
+        assert!(
+            !menu.contains(hidden),
+            "a cashier's menu shows {hidden}: {menu}"
+        );
+    }
+    app.screenshot("cashier-day-one").await?;
     Ok(())
 }
 
