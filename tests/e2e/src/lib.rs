@@ -51,16 +51,23 @@ impl App {
     /// Closes the app and starts it again on the same data directory, as a person does the
     /// next morning.
     pub async fn restart(self) -> Result<App> {
+        App::start_in(self.close().await).await
+    }
+
+    /// Closes the app and hands back its data directory, to look at or tamper with before
+    /// [`App::start_in`] opens the app on it again.
+    pub async fn close(self) -> tempfile::TempDir {
         let App {
             client,
             driver,
             data,
         } = self;
         close(client, driver).await;
-        App::start_in(data).await
+        data
     }
 
-    async fn start_in(data: tempfile::TempDir) -> Result<App> {
+    /// Starts the app on a data directory that may already hold its database.
+    pub async fn start_in(data: tempfile::TempDir) -> Result<App> {
         let binary = required_env(
             "APP_BINARY",
             "build the app with `cargo build -p ispdesk --features custom-protocol` and point APP_BINARY at target/debug/ispdesk",
