@@ -105,6 +105,19 @@ test("the dashboard greets by the hour of the ISP's clock, the night through unt
   ]);
 });
 
+test("activity details: lists read as their items' names and messages, an empty one not at all", async () => {
+  const { changes } = await harness.server.ssrLoadModule("/src/lib/activity/values.ts");
+  assert.deepEqual(changes(null, { added: 0, changed: 1, failures: [] }), [
+    { key: "added", old: null, new: "0" },
+    { key: "changed", old: null, new: "1" },
+  ]);
+  const refused = [{ kind: "ppp_secret", name: "sri.lestari", action: "add", message: "failure: item limit reached" }];
+  assert.deepEqual(changes(null, { failures: refused }), [{ key: "failures", old: null, new: "sri.lestari: failure: item limit reached" }]);
+  assert.deepEqual(changes({ ranges: ["10.0.0.2-10.0.0.9"] }, { ranges: ["10.0.0.2-10.0.0.9", "10.0.1.2-10.0.1.9"] }), [
+    { key: "ranges", old: "10.0.0.2-10.0.0.9", new: "10.0.0.2-10.0.0.9; 10.0.1.2-10.0.1.9" },
+  ]);
+});
+
 test("formatters give the Rust output, in the browser", async () => {
   const page = await harness.open({ kind: "fresh" }, { waitFor: "[data-testid=setup-step-1]" });
   const results = await page.evaluate(

@@ -346,7 +346,9 @@ pub async fn apply_provisioning(
         router,
         RouterTask::Provision,
         "provision",
-        summary(&report),
+        // The router's name is the summary, as for the scheduled job; the counts are in the
+        // details, which the log shows in the reader's language.
+        String::new(),
         report.details(),
     )
     .await?;
@@ -356,17 +358,6 @@ pub async fn apply_provisioning(
     })
     .await?;
     Ok(report)
-}
-
-fn summary(report: &ApplyReport) -> String {
-    format!(
-        "+{} ~{} -{}, {} disconnected, {} failed",
-        report.added,
-        report.changed,
-        report.removed,
-        report.disconnected,
-        report.failures.len()
-    )
 }
 
 /// One router's turn in [`drain_provision_queue`].

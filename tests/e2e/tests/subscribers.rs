@@ -7,6 +7,7 @@
 //! ispdesk-routers → routeros-api → the wire.
 
 use anyhow::{Context, Result, bail};
+use fantoccini::Locator;
 use ispdesk_e2e::App;
 use routeros_api::sim::{RouterVersion, SimConfig, Simulator};
 use std::time::{Duration, Instant};
@@ -212,6 +213,15 @@ async fn run(app: &App, sim: &Simulator) -> Result<()> {
     app.wait_for_text("[data-testid=activity-table] tr", "Provisioning router")
         .await?;
     app.wait_for_text("[data-testid=activity-table] tr", "Sistem")
+        .await?;
+    // The newest one is the suspension's: the secret changed and the session ended.
+    app.wait_for_text("[data-testid=activity-table] tr", "Provisioning router")
+        .await?
+        .find(Locator::Css("button"))
+        .await?
+        .click()
+        .await?;
+    app.wait_for_text("[data-testid=activity-changes]", "Sesi diputus")
         .await?;
     app.screenshot("activity-day-one").await?;
 

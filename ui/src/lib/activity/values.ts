@@ -7,7 +7,22 @@ export type Change = { key: string; old: string | null; new: string | null };
 function text(value: JsonValue | undefined): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value === "string") return value;
+  // Lists (a provisioning run's refused items): nothing when empty, else each item by its
+  // name and message, which is what a person looks for.
+  if (Array.isArray(value)) {
+    if (value.length === 0) return null;
+    return value.map((item) => (isObject(item) ? describe(item) : text(item))).join("; ");
+  }
   return JSON.stringify(value);
+}
+
+function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue | undefined } {
+  return value !== null && value !== undefined && typeof value === "object" && !Array.isArray(value);
+}
+
+function describe(item: { [key: string]: JsonValue | undefined }): string {
+  const parts = [item.name, item.message].filter((part): part is string => typeof part === "string");
+  return parts.length > 0 ? parts.join(": ") : JSON.stringify(item);
 }
 
 function asObject(value: JsonValue | null): Record<string, JsonValue | undefined> | null {
