@@ -11,6 +11,16 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 use tokio::process::{Child, Command};
 
+/// One thing a person does in a form, in order, before submitting it.
+pub enum Input<'a> {
+    /// Types `value` into the field named `name`.
+    Text(&'a str, &'a str),
+    /// Picks the option of the select named `name` whose text contains the second value.
+    Choose(&'a str, &'a str),
+    /// Clicks the element matching the selector (a radio button, a checkbox).
+    Click(&'a str),
+}
+
 /// One app process on a fresh data directory, and a WebDriver session on its window.
 pub struct App {
     pub client: Client,
@@ -239,6 +249,22 @@ impl App {
         }
     }
 
+    /// Fills the form matching `form`, input by input, then presses its submit button.
+    pub async fn submit_form(&self, form: &str, inputs: &[Input<'_>]) -> Result<()> {
+        for input in inputs {
+            match *input {
+                Input::Text(name, value) => {
+                    self.fill(&format!("{form} [name={name}]"), value).await?
+                }
+                Input::Choose(name, text) => {
+                    self.select(&format!("{form} [name={name}]"), text).await?
+                }
+                Input::Click(css) => self.click(&format!("{form} {css}")).await?,
+            }
+        }
+        self.click(&format!("{form} button[type=submit]")).await
+    }
+
     /// Opens a screen from the sidebar.
     pub async fn open_screen(&self, key: &str) -> Result<()> {
         self.click(&format!("[data-testid=sidebar] a[href='#/{key}']"))
@@ -248,27 +274,25 @@ impl App {
     /// The first-run wizard, filled in for a fresh ISP: afterwards the owner is signed in.
     pub async fn set_up_isp(&self, isp: &str, owner: (&str, &str, &str)) -> Result<()> {
         let (full_name, username, password) = owner;
-        self.fill("[data-testid=setup-step-1] [name=name]", isp)
-            .await?;
-        self.fill(
-            "[data-testid=setup-step-1] [name=address]",
-            "Jl. Melati 5, Sleman",
+        self.submit_form(
+            "[data-testid=setup-step-1]",
+            &[
+                Input::Text("name", isp),
+                Input::Text("address", "Jl. Melati 5, Sleman"),
+                Input::Text("phone", "0812-3456-7890"),
+            ],
         )
         .await?;
-        self.fill("[data-testid=setup-step-1] [name=phone]", "0812-3456-7890")
-            .await?;
-        self.click("[data-testid=setup-step-1] button[type=submit]")
-            .await?;
-        self.fill("[data-testid=setup-step-2] [name=full_name]", full_name)
-            .await?;
-        self.fill("[data-testid=setup-step-2] [name=username]", username)
-            .await?;
-        self.fill("[data-testid=setup-step-2] [name=password]", password)
-            .await?;
-        self.fill("[data-testid=setup-step-2] [name=repeat]", password)
-            .await?;
-        self.click("[data-testid=setup-step-2] button[type=submit]")
-            .await?;
+        self.submit_form(
+            "[data-testid=setup-step-2]",
+            &[
+                Input::Text("full_name", full_name),
+                Input::Text("username", username),
+                Input::Text("password", password),
+                Input::Text("repeat", password),
+            ],
+        )
+        .await?;
         self.wait_for_text("[data-testid=staff-name]", full_name)
             .await?;
         Ok(())

@@ -9,6 +9,7 @@
 
 use anyhow::{Result, bail};
 use ispdesk_e2e::App;
+use ispdesk_e2e::Input::Text;
 use ispdesk_platform_tests::Platform;
 use std::time::{Duration, Instant};
 
@@ -39,69 +40,57 @@ async fn run(app: &App, platform: &mut Platform, tenant: &str, code: &str) -> Re
         .await?;
 
     app.open_screen("platform").await?;
-    let form = "[data-testid=pairing-form]";
-    app.fill(&format!("{form} [name=platform_url]"), &platform.url())
-        .await?;
-    app.fill(&format!("{form} [name=code]"), code).await?;
-    app.click(&format!("{form} button[type=submit]")).await?;
+    app.submit_form(
+        "[data-testid=pairing-form]",
+        &[Text("platform_url", &platform.url()), Text("code", code)],
+    )
+    .await?;
     app.wait_for_text("[data-testid=tenant-name]", "ISP berkah")
         .await?;
     // The first sync (the owner, the company) runs by itself.
-    app.wait_for_text_within(
-        "[data-testid=sync-word]",
-        "Tersinkron",
-        Duration::from_secs(60),
-    )
-    .await?;
+    sync_says(app, "Tersinkron", Duration::from_secs(60)).await?;
     app.screenshot("platform-paired").await?;
 
     // A customer at the counter reaches the platform's RADIUS tables.
     add_customer(app, "Dewi Anggraini", CUSTOMERS[0]).await?;
     reaches_platform(platform, tenant, CUSTOMERS[0], Duration::from_secs(30)).await?;
-    app.wait_for_text_within(
-        "[data-testid=sync-word]",
-        "Tersinkron",
-        Duration::from_secs(30),
-    )
-    .await?;
+    sync_says(app, "Tersinkron", Duration::from_secs(30)).await?;
     app.screenshot("platform-customer-synced").await?;
 
     // The internet goes; the counter keeps working, and the top bar says so.
     platform.stop().await?;
     add_customer(app, "Rudi Hartono", CUSTOMERS[1]).await?;
-    app.wait_for_text_within(
-        "[data-testid=sync-word]",
-        "Offline",
-        Duration::from_secs(30),
-    )
-    .await?;
+    sync_says(app, "Offline", Duration::from_secs(30)).await?;
     app.screenshot("platform-offline").await?;
 
     // It comes back: the change made offline arrives by itself.
     platform.restart().await?;
     reaches_platform(platform, tenant, CUSTOMERS[1], Duration::from_secs(90)).await?;
-    app.wait_for_text_within(
-        "[data-testid=sync-word]",
-        "Tersinkron",
-        Duration::from_secs(30),
-    )
-    .await?;
+    sync_says(app, "Tersinkron", Duration::from_secs(30)).await?;
     Ok(())
 }
 
 async fn add_customer(app: &App, name: &str, (username, password): (&str, &str)) -> Result<()> {
     app.open_screen("customers").await?;
     app.click_text("main button", "Tambah pelanggan").await?;
-    let form = "[data-testid=customer-form]";
-    app.fill(&format!("{form} [name=name]"), name).await?;
-    app.fill(&format!("{form} [name=username]"), username)
-        .await?;
-    app.fill(&format!("{form} [name=password]"), password)
-        .await?;
-    app.fill(&format!("{form} [name=phone]"), "0857-2222-3333")
-        .await?;
-    app.click(&format!("{form} button[type=submit]")).await?;
+    app.submit_form(
+        "[data-testid=customer-form]",
+        &[
+            Text("name", name),
+            Text("username", username),
+            Text("password", password),
+            Text("phone", "0857-2222-3333"),
+        ],
+    )
+    .await?;
     app.wait_for(&format!("tr[data-username='{username}']"))
+        .await?;
+    Ok(())
+}
+
+/// Waits for the top bar's sync state to say `word`.
+async fn sync_says(app: &App, word: &str, within: Duration) -> Result<()> {
+    app.wait_for_text_within("[data-testid=sync-word]", word, within)
         .await?;
     Ok(())
 }

@@ -9,6 +9,7 @@
 use anyhow::{Context, Result, bail};
 use fantoccini::Locator;
 use ispdesk_e2e::App;
+use ispdesk_e2e::Input::{Choose, Click, Text};
 use routeros_api::sim::{RouterVersion, SimConfig, Simulator};
 use std::time::{Duration, Instant};
 
@@ -37,27 +38,21 @@ async fn run(app: &App, sim: &Simulator) -> Result<()> {
     // The router, in api mode, with the API account the app logs in with.
     app.open_screen("routers").await?;
     app.click_text("main button", "Tambah router").await?;
-    let form = "[data-testid=router-form]";
-    app.fill(&format!("{form} [name=name]"), "Router Pusat")
-        .await?;
-    app.fill(&format!("{form} [name=short_name]"), "pusat")
-        .await?;
-    app.fill(&format!("{form} [name=address]"), "127.0.0.1")
-        .await?;
-    app.fill(&format!("{form} [name=radius_secret]"), "Rahasia-Pusat-9")
-        .await?;
-    app.fill(&format!("{form} [name=api_username]"), API_USER.0)
-        .await?;
-    app.fill(&format!("{form} [name=api_password]"), API_USER.1)
-        .await?;
-    app.fill(
-        &format!("{form} [name=api_port]"),
-        &sim.address().port().to_string(),
+    let port = sim.address().port().to_string();
+    app.submit_form(
+        "[data-testid=router-form]",
+        &[
+            Text("name", "Router Pusat"),
+            Text("short_name", "pusat"),
+            Text("address", "127.0.0.1"),
+            Text("radius_secret", "Rahasia-Pusat-9"),
+            Text("api_username", API_USER.0),
+            Text("api_password", API_USER.1),
+            Text("api_port", &port),
+            Click("input[name=provisioning_mode][value=api]"),
+        ],
     )
     .await?;
-    app.click(&format!("{form} input[name=provisioning_mode][value=api]"))
-        .await?;
-    app.click(&format!("{form} button[type=submit]")).await?;
     app.wait_for("tr[data-short-name=pusat]").await?;
 
     // Its page: test connection answers with the router's identity; health comes in.
@@ -72,65 +67,66 @@ async fn run(app: &App, sim: &Simulator) -> Result<()> {
     // Speed, the PPPoE profile that carries it, and a plan.
     app.open_screen("bandwidth").await?;
     app.click_text("main button", "Tambah profil").await?;
-    let form = "[data-testid=bandwidth-form]";
-    app.fill(&format!("{form} [name=name]"), "10M").await?;
-    app.fill(&format!("{form} [name=rate_up]"), "5M").await?;
-    app.fill(&format!("{form} [name=rate_down]"), "10M").await?;
-    app.click(&format!("{form} button[type=submit]")).await?;
+    app.submit_form(
+        "[data-testid=bandwidth-form]",
+        &[
+            Text("name", "10M"),
+            Text("rate_up", "5M"),
+            Text("rate_down", "10M"),
+        ],
+    )
+    .await?;
     app.wait_for_text("[data-testid=bandwidth-table]", "5M/10M")
         .await?;
 
     app.open_screen("pppoe_hotspot").await?;
     app.click("[data-testid=pppoe-profiles] button").await?;
-    let form = "[data-testid=profile-form]";
-    app.fill(&format!("{form} [name=name]"), "paket-10m")
-        .await?;
-    app.select(&format!("{form} [name=bandwidth_profile_id]"), "10M")
-        .await?;
-    app.click(&format!("{form} button[type=submit]")).await?;
+    app.submit_form(
+        "[data-testid=profile-form]",
+        &[
+            Text("name", "paket-10m"),
+            Choose("bandwidth_profile_id", "10M"),
+        ],
+    )
+    .await?;
     app.wait_for_text("[data-testid=pppoe-profile-table]", "paket-10m")
         .await?;
 
     app.open_screen("plans").await?;
     app.click_text("main button", "Tambah paket").await?;
-    let form = "[data-testid=plan-form]";
-    app.fill(&format!("{form} [name=name]"), "PPPoE 10 Mbps")
-        .await?;
-    app.fill(&format!("{form} [name=code]"), "PPP-10M").await?;
-    app.select(&format!("{form} [name=service_type]"), "PPPoE")
-        .await?;
-    app.fill(&format!("{form} [name=price]"), "150000").await?;
-    app.fill(&format!("{form} [name=validity_value]"), "30")
-        .await?;
-    app.select(&format!("{form} [name=validity_unit]"), "hari")
-        .await?;
-    app.select(&format!("{form} [name=bandwidth_profile_id]"), "10M")
-        .await?;
-    app.fill(&format!("{form} [name=profile_name]"), "paket-10m")
-        .await?;
-    app.click(&format!("{form} button[type=submit]")).await?;
+    app.submit_form(
+        "[data-testid=plan-form]",
+        &[
+            Text("name", "PPPoE 10 Mbps"),
+            Text("code", "PPP-10M"),
+            Choose("service_type", "PPPoE"),
+            Text("price", "150000"),
+            Text("validity_value", "30"),
+            Choose("validity_unit", "hari"),
+            Choose("bandwidth_profile_id", "10M"),
+            Text("profile_name", "paket-10m"),
+        ],
+    )
+    .await?;
     app.wait_for_text("main table", "PPPoE 10 Mbps").await?;
     app.wait_for_text("main table", "Rp 150.000").await?;
 
     // The customer, on that plan and router.
     app.open_screen("customers").await?;
     app.click_text("main button", "Tambah pelanggan").await?;
-    let form = "[data-testid=customer-form]";
-    app.fill(&format!("{form} [name=name]"), "Sri Lestari")
-        .await?;
-    app.fill(&format!("{form} [name=username]"), CUSTOMER)
-        .await?;
-    app.fill(&format!("{form} [name=password]"), "Melati-2026")
-        .await?;
-    app.fill(&format!("{form} [name=phone]"), "0813-1111-2222")
-        .await?;
-    app.select(&format!("{form} [name=service_type]"), "PPPoE")
-        .await?;
-    app.select(&format!("{form} [name=plan_id]"), "PPPoE 10 Mbps")
-        .await?;
-    app.select(&format!("{form} [name=router_id]"), "Router Pusat")
-        .await?;
-    app.click(&format!("{form} button[type=submit]")).await?;
+    app.submit_form(
+        "[data-testid=customer-form]",
+        &[
+            Text("name", "Sri Lestari"),
+            Text("username", CUSTOMER),
+            Text("password", "Melati-2026"),
+            Text("phone", "0813-1111-2222"),
+            Choose("service_type", "PPPoE"),
+            Choose("plan_id", "PPPoE 10 Mbps"),
+            Choose("router_id", "Router Pusat"),
+        ],
+    )
+    .await?;
     app.wait_for(&format!("tr[data-username='{CUSTOMER}']"))
         .await?;
     app.screenshot("customer-added").await?;
@@ -229,14 +225,16 @@ async fn run(app: &App, sim: &Simulator) -> Result<()> {
     // staff screens, which her role does not open.
     app.open_screen("staff").await?;
     app.click_text("main button", "Tambah staf").await?;
-    let form = "[data-testid=add-staff-form]";
-    app.fill(&format!("{form} [name=full_name]"), "Siti Aminah")
-        .await?;
-    app.fill(&format!("{form} [name=username]"), "siti").await?;
-    app.select(&format!("{form} [name=role]"), "Kasir").await?;
-    app.fill(&format!("{form} [name=password]"), "Kasir-Melati-26")
-        .await?;
-    app.click(&format!("{form} button[type=submit]")).await?;
+    app.submit_form(
+        "[data-testid=add-staff-form]",
+        &[
+            Text("full_name", "Siti Aminah"),
+            Text("username", "siti"),
+            Choose("role", "Kasir"),
+            Text("password", "Kasir-Melati-26"),
+        ],
+    )
+    .await?;
     app.wait_for("tr[data-username=siti]").await?;
     app.click("[data-testid=user-menu]").await?;
     app.click("[data-testid=logout]").await?;
