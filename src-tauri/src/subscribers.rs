@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::commands::{CmdResult, as_actor};
 use crate::routers::LiveRouters;
 use ispdesk_core::{
-    CustomerListItem, CustomerQuery, ImportPreview, ImportSummary, NetworkItem, Page,
+    Actor, Core, CustomerListItem, CustomerQuery, ImportPreview, ImportSummary, NetworkItem, Page,
     RadiusSettingsInput, UpdateCustomer,
 };
 use ispdesk_domain::bandwidth::{BandwidthInput, BandwidthProfile};
@@ -99,8 +99,17 @@ macro_rules! command {
 
 command!(list_routers() -> Vec<Router> => |core, actor| core.list_routers(actor));
 
-// A router added, edited or deleted reaches the poller at once rather than at its next
-// look at the list: a router's page shows its health as soon as it is saved.
+/// A router added, edited or deleted reaches the poller at once rather than at its next
+/// look at the list: a router's page shows its health as soon as it is saved.
+async fn change_routers<T: Send + 'static>(
+    state: &AppState,
+    live: &LiveRouters,
+    f: impl FnOnce(&Core, &Actor) -> ispdesk_core::Result<T> + Send + 'static,
+) -> CmdResult<T> {
+    let value = as_actor(state, f).await?;
+    live.rewatch(state).await;
+    Ok(value)
+}
 
 #[tauri::command]
 pub async fn create_router(
@@ -108,9 +117,10 @@ pub async fn create_router(
     live: State<'_, LiveRouters>,
     input: RouterInput,
 ) -> CmdResult<Router> {
-    let router = as_actor(&state, move |core, actor| core.create_router(actor, &input)).await?;
-    live.rewatch(&state).await;
-    Ok(router)
+    change_routers(&state, &live, move |core, actor| {
+        core.create_router(actor, &input)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -119,12 +129,10 @@ pub async fn update_router(
     live: State<'_, LiveRouters>,
     input: Edit<RouterId, RouterInput>,
 ) -> CmdResult<Router> {
-    let router = as_actor(&state, move |core, actor| {
+    change_routers(&state, &live, move |core, actor| {
         core.update_router(actor, input.id, &input.input)
     })
-    .await?;
-    live.rewatch(&state).await;
-    Ok(router)
+    .await
 }
 
 #[tauri::command]
@@ -133,12 +141,10 @@ pub async fn delete_router(
     live: State<'_, LiveRouters>,
     input: Ref<RouterId>,
 ) -> CmdResult<()> {
-    as_actor(&state, move |core, actor| {
+    change_routers(&state, &live, move |core, actor| {
         core.delete_router(actor, input.id)
     })
-    .await?;
-    live.rewatch(&state).await;
-    Ok(())
+    .await
 }
 
 command!(list_pools(query: RouterFilter) -> Vec<IpPool> => |core, actor| core.list_pools(actor, query.router_id));

@@ -29,7 +29,7 @@ mod usage;
 
 pub use activity::{
     ACTIONS as ACTIVITY_ACTIONS, ActivityEntry, ActivityFacets, ActivityQuery,
-    ENTITIES as ACTIVITY_ENTITIES, FacetStaff, Page, SYSTEM as ACTIVITY_SYSTEM,
+    ENTITIES as ACTIVITY_ENTITIES, FacetStaff, Page,
 };
 pub use auth::{Actor, LoginInput, Session, SessionInfo};
 pub use backup::{BACKUPS_KEPT, BackupInfo, BackupSettings, RestoreBackup, SetBackupFolder};
