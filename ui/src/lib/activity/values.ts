@@ -11,16 +11,17 @@ function text(value: JsonValue | undefined): string | null {
   // name and message, which is what a person looks for.
   if (Array.isArray(value)) {
     if (value.length === 0) return null;
-    return value.map((item) => (isObject(item) ? describe(item) : text(item))).join("; ");
+    return value
+      .map((item) => {
+        const object = asObject(item);
+        return object ? describe(object) : text(item);
+      })
+      .join("; ");
   }
   return JSON.stringify(value);
 }
 
-function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue | undefined } {
-  return value !== null && value !== undefined && typeof value === "object" && !Array.isArray(value);
-}
-
-function describe(item: { [key: string]: JsonValue | undefined }): string {
+function describe(item: Record<string, JsonValue | undefined>): string {
   const parts = [item.name, item.message].filter((part): part is string => typeof part === "string");
   return parts.length > 0 ? parts.join(": ") : JSON.stringify(item);
 }
